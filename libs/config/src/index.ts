@@ -1,0 +1,10 @@
+export * from './config.types';
+export * from './config.error';
+export * from './config.module';
+export {
+  loadConfig,
+  loadConfigFromEnvironment,
+  ENV_DEFAULTS,
+  DEFAULT_RETRY_SCHEDULE,
+  type EnvName,
+} from './load-config';

@@ -1,0 +1,79 @@
+import { ConfigError } from './config.error';
+import { DEFAULT_RETRY_SCHEDULE, loadConfig } from './load-config';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected loadConfig to reject the environment');
+}
+
+describe('loadConfig', () => {
+  it('fills every setting from documented defaults when the environment is empty', () => {
+    const config = loadConfig({});
+    expect(config.gateway.port).toBe(3000);
+    expect(config.worker.port).toBe(3001);
+    expect(config.mongo.url).toBe('mongodb://127.0.0.1:27017/ricochet');
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', queuePrefix: 'ricochet' });
+    expect(config.admin.apiKeys).toEqual([]);
+    expect(config.gateway.trustProxy).toBe(false);
+    expect(config.forwarding.allowPrivate).toBe(false);
+    expect(config.attribution.clickWaitMs).toBe(15 * 60_000);
+    expect(config.retention).toEqual({ clicksDays: 90, postbacksDays: 180, attemptsDays: 30 });
+    expect(config.shutdownTimeoutMs).toBe(20_000);
+  });
+
+  it('parses the default retry schedule into 11 retries spanning more than 72 hours', () => {
+    const schedule = loadConfig({ RETRY_SCHEDULE: DEFAULT_RETRY_SCHEDULE }).forwarding.retryScheduleMs;
+    expect(schedule).toHaveLength(11);
+    expect(schedule[0]).toBe(10_000);
+    expect(schedule.reduce((a, b) => a + b, 0)).toBeGreaterThan(72 * 3_600_000);
+  });
+
+  it('reads explicit values of every kind', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      ADMIN_API_KEYS: 'key-aaaaaaaaaaaaaaaa, key-bbbbbbbbbbbbbbbb',
+      TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+      FORWARD_ALLOW_PRIVATE: 'true',
+      CLICK_WAIT: '2h',
+      RETRY_SCHEDULE: '1s,500ms',
+      MONGO_URL: 'mongodb+srv://user:pw@cluster.example.com/ricochet',
+    });
+    expect(config.gateway.port).toBe(8080);
+    expect(config.admin.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
+    expect(config.gateway.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(config.forwarding.allowPrivate).toBe(true);
+    expect(config.attribution.clickWaitMs).toBe(7_200_000);
+    expect(config.forwarding.retryScheduleMs).toEqual([1_000, 500]);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT must be an integer between 0 and 65535, got "eighty"/],
+    ['WORKER_PORT', '70000', /WORKER_PORT must be an integer/],
+    ['MONGO_URL', 'postgres://localhost/db', /MONGO_URL must be a URL starting with mongodb:\/\//],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL must be a URL starting with redis:\/\//],
+    ['FORWARD_ALLOW_PRIVATE', 'maybe', /FORWARD_ALLOW_PRIVATE must be true or false/],
+    ['CLICK_WAIT', '15 minutes', /CLICK_WAIT must be a duration like 10s, 15m, 2h or 1d/],
+    ['RETRY_SCHEDULE', '10s,,1m', /RETRY_SCHEDULE must be a comma-separated list/],
+    ['ADMIN_API_KEYS', 'short', /ADMIN_API_KEYS must be a comma-separated list of keys of at least 16/],
+    ['DELIVERY_CONCURRENCY', '0', /DELIVERY_CONCURRENCY must be an integer between 1 and 1000/],
+    ['NODE_ENV', 'staging', /NODE_ENV must be one of development, production, test/],
+    ['QUEUE_PREFIX', 'a:b', /QUEUE_PREFIX must be 1-64 characters/],
+  ])('rejects a bad %s with a message naming it and the expected form', (name, value, message) => {
+    expect(problemsOf({ [name]: value }).join('\n')).toMatch(message);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(problemsOf({ PORT: 'x', CLICK_WAIT: 'y', REDIS_URL: 'z' })).toHaveLength(3);
+  });
+
+  it('never echoes a password from a bad connection string', () => {
+    const problems = problemsOf({ MONGO_URL: 'http://admin:s3cret@db.example.com' }).join('\n');
+    expect(problems).toContain('MONGO_URL');
+    expect(problems).not.toContain('s3cret');
+  });
+});

@@ -1,0 +1,137 @@
+import { ConfigError } from './config.error';
+import type { EnvSource, RicochetConfig } from './config.types';
+import {
+  type Parsed,
+  parseBoolean,
+  parseDurationList,
+  parseDurationMs,
+  parseEnum,
+  parseInteger,
+  parseList,
+  parseUrl,
+} from './env-parsers';
+
+/** Default forwarding retry schedule (DESIGN §5): 11 retries after the first try, ≈ 100 h in all. */
+export const DEFAULT_RETRY_SCHEDULE = '10s,1m,5m,30m,2h,5h,10h,14h,20h,24h,24h';
+
+const MIN_ADMIN_KEY_LENGTH = 16;
+
+/**
+ * Every variable Ricochet reads, with its default. `loadConfig` is pure: it reads only the `env`
+ * record it is given, so tests pass their own records and never touch `process.env`.
+ */
+export const ENV_DEFAULTS = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'info',
+  HOST: '0.0.0.0',
+  PORT: '3000',
+  WORKER_PORT: '3001',
+  MONGO_URL: 'mongodb://127.0.0.1:27017/ricochet',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  QUEUE_PREFIX: 'ricochet',
+  ADMIN_API_KEYS: '',
+  TRUST_PROXY: 'false',
+  FORWARD_ALLOW_PRIVATE: 'false',
+  FORWARD_ALLOWLIST: '',
+  CLICK_WAIT: '15m',
+  ATTRIBUTION_CONCURRENCY: '20',
+  DELIVERY_CONCURRENCY: '50',
+  RETRY_SCHEDULE: DEFAULT_RETRY_SCHEDULE,
+  FORWARD_CONNECT_TIMEOUT: '5s',
+  FORWARD_TIMEOUT: '15s',
+  SWEEPER_INTERVAL: '30s',
+  RETENTION_CLICKS_DAYS: '90',
+  RETENTION_POSTBACKS_DAYS: '180',
+  RETENTION_ATTEMPTS_DAYS: '30',
+  SHUTDOWN_TIMEOUT: '20s',
+} as const satisfies Record<string, string>;
+
+export type EnvName = keyof typeof ENV_DEFAULTS;
+
+/** Validates the environment into a typed config; throws one {@link ConfigError} listing every problem. */
+export function loadConfig(env: EnvSource): RicochetConfig {
+  const problems: string[] = [];
+  const raw = (name: EnvName): string => env[name] ?? ENV_DEFAULTS[name];
+  const take = <T>(parsed: Parsed<T>, fallback: T): T => {
+    if (parsed.ok) return parsed.value;
+    problems.push(parsed.problem);
+    return fallback;
+  };
+  const int = (name: EnvName, min: number, max: number) => take(parseInteger(name, raw(name), min, max), min);
+  const duration = (name: EnvName) => take(parseDurationMs(name, raw(name)), 0);
+  const bool = (name: EnvName) => take(parseBoolean(name, raw(name)), false);
+
+  const adminKeys = parseList(raw('ADMIN_API_KEYS'));
+  if (adminKeys.some((key) => key.length < MIN_ADMIN_KEY_LENGTH)) {
+    problems.push(
+      `ADMIN_API_KEYS must be a comma-separated list of keys of at least ${MIN_ADMIN_KEY_LENGTH} characters each`,
+    );
+  }
+
+  const trustProxyRaw = raw('TRUST_PROXY').trim();
+  const trustProxy: boolean | string[] = /^(true|false|1|0|yes|no|on|off|)$/i.test(trustProxyRaw)
+    ? take(parseBoolean('TRUST_PROXY', trustProxyRaw), false)
+    : parseList(trustProxyRaw);
+
+  const config: RicochetConfig = {
+    env: take(
+      parseEnum('NODE_ENV', raw('NODE_ENV'), ['development', 'production', 'test'] as const),
+      'production',
+    ),
+    logLevel: take(
+      parseEnum('LOG_LEVEL', raw('LOG_LEVEL'), [
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ] as const),
+      'info',
+    ),
+    gateway: { host: raw('HOST'), port: int('PORT', 0, 65535), trustProxy },
+    worker: {
+      port: int('WORKER_PORT', 0, 65535),
+      attributionConcurrency: int('ATTRIBUTION_CONCURRENCY', 1, 1000),
+      deliveryConcurrency: int('DELIVERY_CONCURRENCY', 1, 1000),
+    },
+    mongo: { url: take(parseUrl('MONGO_URL', raw('MONGO_URL'), ['mongodb:', 'mongodb+srv:']), '') },
+    redis: {
+      url: take(parseUrl('REDIS_URL', raw('REDIS_URL'), ['redis:', 'rediss:']), ''),
+      queuePrefix: raw('QUEUE_PREFIX'),
+    },
+    admin: { apiKeys: adminKeys },
+    attribution: { clickWaitMs: duration('CLICK_WAIT') },
+    forwarding: {
+      allowPrivate: bool('FORWARD_ALLOW_PRIVATE'),
+      allowlist: parseList(raw('FORWARD_ALLOWLIST')),
+      retryScheduleMs: take(parseDurationList('RETRY_SCHEDULE', raw('RETRY_SCHEDULE')), []),
+      connectTimeoutMs: duration('FORWARD_CONNECT_TIMEOUT'),
+      totalTimeoutMs: duration('FORWARD_TIMEOUT'),
+    },
+    sweeper: { intervalMs: duration('SWEEPER_INTERVAL') },
+    retention: {
+      clicksDays: int('RETENTION_CLICKS_DAYS', 1, 3650),
+      postbacksDays: int('RETENTION_POSTBACKS_DAYS', 1, 3650),
+      attemptsDays: int('RETENTION_ATTEMPTS_DAYS', 1, 3650),
+    },
+    shutdownTimeoutMs: duration('SHUTDOWN_TIMEOUT'),
+  };
+
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(config.redis.queuePrefix)) {
+    problems.push(
+      `QUEUE_PREFIX must be 1-64 characters of letters, digits, "_", "." or "-", got "${config.redis.queuePrefix}"`,
+    );
+  }
+  if (config.forwarding.totalTimeoutMs < config.forwarding.connectTimeoutMs) {
+    problems.push('FORWARD_TIMEOUT must be at least FORWARD_CONNECT_TIMEOUT');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The process environment, validated: the one place in the codebase that reads `process.env`. */
+export function loadConfigFromEnvironment(): RicochetConfig {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,5 @@
+export * from './observability.module';
+export * from './metrics';
+export { METRICS_REGISTRY } from './metrics.controller';
+export * from './logger';
+export * from './shutdown';
