@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type RicochetConfig, RicochetConfigModule } from '@ricochet/config';
 import { type AppName, ObservabilityModule, PinoLoggerService } from '@ricochet/observability';
-import { MongoModule } from '@ricochet/persistence/mongo.module';
+import { MongoModule } from '@ricochet/persistence';
 import { QueueModule } from '@ricochet/queue';
 import { GatewayModule } from './gateway.module';
 

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { CanonicalParam, ConversionStatus } from '@ricochet/domain/model';
+import { Model } from 'mongoose';
+import { DuplicateKeyError, isDuplicateKeyError } from '../persistence.errors';
+import { Advertiser } from '../schemas/advertiser.schema';
+import { compact } from './filters';
+import { parseObjectId } from './object-id';
+import { Page, PageRequest, paginate } from './pagination';
+
+export interface AdvertiserRecord {
+  id: string;
+  name: string;
+  postbackToken: string;
+  allowedIps: string[];
+  /** The advertiser's parameter name → canonical name; overrides the default aliases. */
+  paramMap: Record<string, CanonicalParam>;
+  /** The advertiser's status value → our status; overrides the default synonyms. */
+  statusMap: Record<string, ConversionStatus>;
+  defaultCurrency: string;
+  signingSecret?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewAdvertiser {
+  name: string;
+  postbackToken: string;
+  allowedIps?: string[];
+  paramMap?: Record<string, CanonicalParam>;
+  statusMap?: Record<string, ConversionStatus>;
+  defaultCurrency?: string;
+  signingSecret?: string;
+}
+
+/** Fields to change; `signingSecret: null` removes the secret. */
+export type AdvertiserPatch = Partial<Omit<NewAdvertiser, 'signingSecret'>> & {
+  signingSecret?: string | null;
+};
+
+@Injectable()
+export class AdvertiserRepository {
+  constructor(@InjectModel(Advertiser.name) private readonly advertisers: Model<Advertiser>) {}
+
+  /** @throws DuplicateKeyError when the postback token is already taken. */
+  async create(input: NewAdvertiser): Promise<AdvertiserRecord> {
+    try {
+      const doc = await this.advertisers.create(input);
+      return toAdvertiserRecord(doc.toObject());
+    } catch (error) {
+      throw translateDuplicate(error);
+    }
+  }
+
+  async findById(id: string): Promise<AdvertiserRecord | null> {
+    const _id = parseObjectId(id);
+    if (!_id) {
+      return null;
+    }
+    const doc = await this.advertisers.findById(_id).lean<Advertiser>().exec();
+    return doc ? toAdvertiserRecord(doc) : null;
+  }
+
+  /** The advertiser that owns a postback token: the intake's authentication lookup. */
+  async findByPostbackToken(postbackToken: string): Promise<AdvertiserRecord | null> {
+    const doc = await this.advertisers
+      .findOne({ postbackToken: String(postbackToken) })
+      .lean<Advertiser>()
+      .exec();
+    return doc ? toAdvertiserRecord(doc) : null;
+  }
+
+  list(page: PageRequest = {}): Promise<Page<AdvertiserRecord>> {
+    return paginate(this.advertisers, {}, page, toAdvertiserRecord);
+  }
+
+  /** @returns the updated advertiser, or null when it does not exist. */
+  async update(id: string, patch: AdvertiserPatch): Promise<AdvertiserRecord | null> {
+    const _id = parseObjectId(id);
+    if (!_id) {
+      return null;
+    }
+    const { signingSecret, ...fields } = patch;
+    const update = {
+      $set: compact({ ...fields, ...(typeof signingSecret === 'string' ? { signingSecret } : {}) }),
+      ...(signingSecret === null ? { $unset: { signingSecret: 1 as const } } : {}),
+    };
+    try {
+      const doc = await this.advertisers
+        .findByIdAndUpdate(_id, update, { returnDocument: 'after', runValidators: true })
+        .lean<Advertiser>()
+        .exec();
+      return doc ? toAdvertiserRecord(doc) : null;
+    } catch (error) {
+      throw translateDuplicate(error);
+    }
+  }
+
+  /** @returns whether an advertiser was deleted. */
+  async delete(id: string): Promise<boolean> {
+    const _id = parseObjectId(id);
+    if (!_id) {
+      return false;
+    }
+    const result = await this.advertisers.deleteOne({ _id }).exec();
+    return result.deletedCount === 1;
+  }
+}
+
+function translateDuplicate(error: unknown): unknown {
+  return isDuplicateKeyError(error) ? new DuplicateKeyError('advertisers', { postbackToken: '…' }) : error;
+}
+
+function toAdvertiserRecord(doc: Advertiser): AdvertiserRecord {
+  return {
+    id: doc._id.toHexString(),
+    name: doc.name,
+    postbackToken: doc.postbackToken,
+    allowedIps: [...(doc.allowedIps ?? [])],
+    paramMap: { ...doc.paramMap },
+    statusMap: { ...doc.statusMap },
+    defaultCurrency: doc.defaultCurrency,
+    ...(doc.signingSecret !== undefined ? { signingSecret: doc.signingSecret } : {}),
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
