@@ -6,9 +6,13 @@ import { type AppName, ObservabilityModule, PinoLoggerService } from '@ricochet/
 import { MongoModule } from '@ricochet/persistence';
 import { QueueModule } from '@ricochet/queue';
 import { GatewayModule } from './gateway.module';
+import { ErrorFilter } from './http/error.filter';
+import { setupSwagger } from './http/swagger';
+import { adminValidationPipe } from './http/validation';
 
-/** Request limits of DESIGN §4.1: URL 8 KiB (checked by the intake), body 64 KiB. */
+/** Request limits of DESIGN §4.1: URL 8 KiB, body 64 KiB (parameter count is checked by the intake). */
 export const BODY_LIMIT_BYTES = 64 * 1024;
+export const URL_LIMIT_BYTES = 8 * 1024;
 
 @Module({})
 class GatewayRootModule {
@@ -52,5 +56,20 @@ export async function createGatewayApp(
     adapter,
     { logger, abortOnError: false },
   );
+  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalPipes(adminValidationPipe());
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      if (request.raw.url !== undefined && request.raw.url.length > URL_LIMIT_BYTES) {
+        await reply.code(414).send({
+          statusCode: 414,
+          code: 'URI_TOO_LONG',
+          message: `the URL is longer than ${URL_LIMIT_BYTES} bytes; send large postbacks as a POST body`,
+        });
+      }
+    });
+  setupSwagger(app);
   return app;
 }

@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AdminConfigModule } from './admin/admin-config.module';
+import { AdminOpsModule } from './admin/admin-ops.module';
+import { ClicksModule } from './clicks/clicks.module';
+import { LookupsModule } from './lookups/lookups.module';
+import { PostbacksModule } from './postbacks/postbacks.module';
 
 /**
  * The gateway's HTTP features (clicks, postback intake, admin API). Infrastructure (config, MongoDB,
@@ -6,6 +11,6 @@ import { Module } from '@nestjs/common';
  * mode can put the gateway and the worker on the same infrastructure.
  */
 @Module({
-  imports: [],
+  imports: [LookupsModule, ClicksModule, PostbacksModule, AdminConfigModule, AdminOpsModule],
 })
 export class GatewayModule {}

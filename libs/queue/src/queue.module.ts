@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { RICOCHET_CONFIG, type RicochetConfig } from '@ricochet/config';
+import { AttributionProducer, DeliveryProducer } from './producers';
 import { QUEUES } from './queue.constants';
 import { QueueErrorLogger } from './queue-error.logger';
 import { bullConnectionOptions } from './redis-connection';
@@ -27,8 +28,8 @@ export class QueueModule {
         }),
         queues,
       ],
-      providers: [RedisPolicyCheck, QueueErrorLogger],
-      exports: [queues],
+      providers: [RedisPolicyCheck, QueueErrorLogger, AttributionProducer, DeliveryProducer],
+      exports: [queues, AttributionProducer, DeliveryProducer],
     };
   }
 }

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** GET /click and POST /api/clicks. */
+@Module({})
+export class ClicksModule {}

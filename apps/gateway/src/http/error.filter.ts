@@ -1,0 +1,130 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { ErrorResponse } from './error-response';
+
+/**
+ * Named domain and persistence errors → HTTP status. Libraries never throw HTTP exceptions (STYLE.md §5);
+ * this table is the one place that decides what a domain failure means to an HTTP client.
+ */
+const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
+  PostbackParamError: 400,
+  TemplateError: 400,
+  MoneyError: 400,
+  ConfigInputError: 400,
+  InvalidCursorError: 400,
+  InvalidIdError: 400,
+  ForbiddenDestinationError: 400,
+  DuplicateKeyError: 409,
+  BatchTooLargeError: 413,
+};
+
+/** Fastify's own request errors (body parsing, limits) in our shape. */
+const FASTIFY_ERRORS: Readonly<Record<string, { status: number; code: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'INVALID_JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'BODY_TOO_LARGE' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_CONTENT_LENGTH' },
+};
+
+const STATUS_CODES: Readonly<Record<number, string>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'BODY_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  param?: unknown;
+  hint?: unknown;
+  message?: unknown;
+  statusCode?: unknown;
+}
+
+/** Maps every error to {@link ErrorResponse}; a 500 carries an `errorId` that is also in the log line. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof HttpException && isStructuredBody(exception.getResponse())) {
+      // Bodies that are already a contract of their own (terminus' health report) pass through unchanged.
+      void reply.status(exception.getStatus()).send(exception.getResponse());
+      return;
+    }
+    const body = this.toResponse(exception);
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
+    void reply.status(body.statusCode).send(body);
+  }
+
+  private toResponse(exception: unknown): ErrorResponse {
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    const error = (exception ?? {}) as ErrorLike;
+    const name = typeof error.name === 'string' ? error.name : '';
+    const message = typeof error.message === 'string' ? error.message : 'request failed';
+    const domainStatus = DOMAIN_ERROR_STATUS[name];
+    if (domainStatus !== undefined) {
+      return {
+        statusCode: domainStatus,
+        code: typeof error.code === 'string' ? error.code : STATUS_CODES[domainStatus],
+        message,
+        ...(typeof error.param === 'string' ? { param: error.param } : {}),
+        ...(typeof error.hint === 'string' ? { hint: error.hint } : {}),
+      };
+    }
+    const fastify = typeof error.code === 'string' ? FASTIFY_ERRORS[error.code] : undefined;
+    if (fastify) return { statusCode: fastify.status, code: fastify.code, message };
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return { statusCode: error.statusCode, code: STATUS_CODES[error.statusCode] ?? 'BAD_REQUEST', message };
+    }
+    const errorId = randomUUID();
+    this.logger.error({
+      errorId,
+      err: exception instanceof Error ? { name, message, stack: exception.stack } : exception,
+    });
+    return {
+      statusCode: 500,
+      code: 'INTERNAL_ERROR',
+      message: `internal error; quote errorId ${errorId}`,
+      errorId,
+    };
+  }
+}
+
+function isStructuredBody(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && !('message' in payload) && !('code' in payload);
+}
+
+function fromHttpException(exception: HttpException): ErrorResponse {
+  const statusCode = exception.getStatus();
+  const payload = exception.getResponse();
+  const fallbackCode = STATUS_CODES[statusCode] ?? (statusCode >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
+  if (typeof payload === 'string') return { statusCode, code: fallbackCode, message: payload };
+  const body = payload as Partial<ErrorResponse> & { message?: unknown };
+  // Nest's own exceptions (ValidationPipe, 404 for unknown routes) put a string or a list in `message`.
+  const details = Array.isArray(body.message) ? body.message.map(String) : undefined;
+  return {
+    statusCode,
+    code: typeof body.code === 'string' ? body.code : details ? 'VALIDATION_FAILED' : fallbackCode,
+    message: details
+      ? details.join('; ')
+      : typeof body.message === 'string'
+        ? body.message
+        : exception.message,
+    ...(typeof body.param === 'string' ? { param: body.param } : {}),
+    ...(typeof body.hint === 'string' ? { hint: body.hint } : {}),
+    ...(details ? { details } : {}),
+  };
+}

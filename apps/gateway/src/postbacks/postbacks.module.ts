@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** GET|POST /postback intake. */
+@Module({})
+export class PostbacksModule {}

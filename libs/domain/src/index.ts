@@ -1,0 +1,4 @@
+export * from './model';
+export * from './delivery';
+export * from './network';
+export * from './ids';

@@ -1,0 +1,64 @@
+import type { Document } from 'bson';
+import { Aggregator } from 'mingo';
+import { badValue, notSupported } from './errors';
+import { guardComparisons } from './query';
+import type { Store } from './store';
+import { type Doc, isPlainObject } from './values';
+
+/**
+ * Stages mingo would run against a scratch copy or cannot know about: writing stages would drop their
+ * output silently, server-introspection stages have nothing to report.
+ */
+const REFUSED_STAGES = new Set([
+  '$out',
+  '$merge',
+  '$changeStream',
+  '$collStats',
+  '$indexStats',
+  '$currentOp',
+  '$listSessions',
+  '$listLocalSessions',
+  '$planCacheStats',
+  '$search',
+  '$searchMeta',
+  '$vectorSearch',
+  '$geoNear',
+]);
+
+/**
+ * Runs a pipeline with mingo over one collection (or none for `aggregate: 1`). A leading `$match`
+ * is answered from an index when it can be, so countDocuments by key does not scan.
+ */
+export function runPipeline(
+  store: Store,
+  db: string,
+  target: unknown,
+  pipeline: unknown,
+  variables?: Document,
+): Doc[] {
+  if (!Array.isArray(pipeline)) throw badValue("'pipeline' option must be specified as an array");
+  for (const stage of pipeline as unknown[]) {
+    if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
+      throw badValue('A pipeline stage specification object must contain exactly one field.');
+    }
+    const name = Object.keys(stage)[0];
+    if (REFUSED_STAGES.has(name)) throw notSupported(`aggregation stage ${name}`);
+  }
+  const stages = pipeline as Document[];
+  const collection = typeof target === 'string' ? store.collection(db, target) : undefined;
+  guardComparisons(collection, stages);
+  let source: Iterable<Doc> = [];
+  if (collection) {
+    const leadingMatch = stages[0]?.$match as Document | undefined;
+    source = (leadingMatch && collection.candidates(leadingMatch)?.docs) ?? collection.documents();
+  }
+  const aggregator = new Aggregator(stages, {
+    collectionResolver: (name: string) => [...(store.collection(db, name)?.documents() ?? [])],
+    ...(variables ? { variables } : {}),
+  });
+  try {
+    return aggregator.run<Doc>(source);
+  } catch (error) {
+    throw badValue(error instanceof Error ? error.message : String(error));
+  }
+}

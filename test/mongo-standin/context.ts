@@ -1,0 +1,15 @@
+import type { Document } from 'bson';
+import type { CursorRegistry } from './cursors';
+import type { Store } from './store';
+
+/** What a command handler may use: the shared data, the shared cursors and its connection. */
+export interface CommandContext {
+  store: Store;
+  cursors: CursorRegistry;
+  connectionId: number;
+  /** The command's `$db`. */
+  db: string;
+}
+
+/** Handlers are synchronous: commands run one at a time, so no command ever sees another half-done. */
+export type CommandHandler = (command: Document, context: CommandContext) => Document;
