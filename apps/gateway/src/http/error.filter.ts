@@ -11,7 +11,7 @@ const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   PostbackParamError: 400,
   TemplateError: 400,
   MoneyError: 400,
-  ConfigInputError: 400,
+  PostbackConfigError: 400,
   InvalidCursorError: 400,
   InvalidIdError: 400,
   ForbiddenDestinationError: 400,

@@ -1,0 +1,4 @@
+export * from './dedup-key';
+export * from './status-machine';
+export * from './click-expiry';
+export * from './endpoint-firing';

@@ -1,0 +1,6 @@
+export * from './postback-param.error';
+export * from './postback-config.error';
+export { POSTBACK_LIMITS, DEFAULT_IGNORED_PARAMS } from './postback-limits';
+export * from './param-map';
+export * from './status-map';
+export * from './postback-parser';

@@ -1,0 +1,12 @@
+export * from './template.error';
+export * from './macros';
+export { suggestMacro, equivalentMacro } from './macro-hints';
+export { findForeignToken, type ForeignToken } from './foreign-syntax';
+export { parseTemplate, type TemplateSegment, type TextSegment, type MacroSegment } from './template-parser';
+export * from './template-compiler';
+export {
+  renderTemplate,
+  isJsonLiteral,
+  type CompiledTemplate,
+  type CompiledMacroSegment,
+} from './template-renderer';
