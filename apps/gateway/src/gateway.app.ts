@@ -48,13 +48,15 @@ export async function createGatewayApp(
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.gateway.trustProxy,
     return503OnClosing: true,
+    // Postback tokens travel in the path; the default 100 would turn a long custom token into a 404.
+    maxParamLength: 256,
   });
   const appName = options.app ?? 'gateway';
   const logger = options.logger ?? new PinoLoggerService(config.logLevel, appName);
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayRootModule.register(config, appName, [GatewayModule, ...(options.extraModules ?? [])]),
     adapter,
-    { logger, abortOnError: false },
+    { logger, abortOnError: false, rawBody: true },
   );
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(adminValidationPipe());

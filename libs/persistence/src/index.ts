@@ -25,3 +25,4 @@ export * from './repositories/postback.repository';
 export * from './repositories/conversion.repository';
 export * from './repositories/delivery.repository';
 export * from './repositories/delivery-attempt.repository';
+export * from './repositories/report.repository';

@@ -17,6 +17,7 @@ import { DeliveryAttemptRepository } from './repositories/delivery-attempt.repos
 import { DeliveryRepository } from './repositories/delivery.repository';
 import { OfferRepository } from './repositories/offer.repository';
 import { PostbackRepository } from './repositories/postback.repository';
+import { ReportRepository } from './repositories/report.repository';
 import { SourceRepository } from './repositories/source.repository';
 
 const REPOSITORIES = [
@@ -28,6 +29,7 @@ const REPOSITORIES = [
   ConversionRepository,
   DeliveryRepository,
   DeliveryAttemptRepository,
+  ReportRepository,
 ];
 
 interface ResolvedPersistenceOptions {

@@ -74,7 +74,8 @@ export class ErrorFilter implements ExceptionFilter {
     const error = (exception ?? {}) as ErrorLike;
     const name = typeof error.name === 'string' ? error.name : '';
     const message = typeof error.message === 'string' ? error.message : 'request failed';
-    const domainStatus = DOMAIN_ERROR_STATUS[name];
+    // DESIGN §4.1: more than 100 parameters is a size limit (413), like an oversize body.
+    const domainStatus = error.code === 'TOO_MANY_PARAMETERS' ? 413 : DOMAIN_ERROR_STATUS[name];
     if (domainStatus !== undefined) {
       return {
         statusCode: domainStatus,

@@ -70,14 +70,14 @@ describe('classifyResponse', () => {
     });
   });
 
-  it('makes a 429 without Retry-After wait at least a minute', () => {
+  it('makes a 429 without Retry-After wait a minute, and one with Retry-After exactly that long', () => {
     expect(classifyResponse({ status: 429, headers: {} })).toEqual({
       kind: 'retry',
       errorClass: 'http_429',
       retryAfterMs: THROTTLED_MIN_DELAY_MS,
     });
     expect(classifyResponse({ status: 429, headers: { 'retry-after': '5' } })).toMatchObject({
-      retryAfterMs: 60_000,
+      retryAfterMs: 5_000,
     });
   });
 

@@ -22,7 +22,10 @@ export type DeliveryOutcome =
 export type RetryOutcome = Extract<DeliveryOutcome, { kind: 'retry' }>;
 export type PermanentOutcome = Extract<DeliveryOutcome, { kind: 'permanent' }>;
 
-/** A 429 without a usable Retry-After still waits at least this long (Svix's overload penalty). */
+/**
+ * A 429 without a usable Retry-After still waits at least this long (Svix's overload penalty). A 429 that
+ * says how long to wait is taken at its word (DESIGN §5), within the 24 h cap.
+ */
 export const THROTTLED_MIN_DELAY_MS = 60_000;
 
 export interface ResponseFacts {
@@ -41,7 +44,7 @@ export interface ResponseFacts {
  * Classifies an HTTP response (DESIGN §5):
  * - 2xx → delivered, unless `successBodyMatch` does not match → permanent `body_mismatch`;
  * - 3xx → permanent `redirect` (redirects are never followed: they could point anywhere, SSRF included);
- * - 408 → retry `http_408`; 429 → retry `http_429` with Retry-After, at least {@link THROTTLED_MIN_DELAY_MS};
+ * - 408 → retry `http_408`; 429 → retry `http_429` after its Retry-After, or {@link THROTTLED_MIN_DELAY_MS} without one;
  * - 410 → gone (delivery dead, endpoint disabled);
  * - other 4xx → permanent `http_4xx`;
  * - 5xx → retry `http_5xx`; a 503's Retry-After is honoured;
@@ -68,7 +71,7 @@ export function classifyResponse(facts: ResponseFacts): DeliveryOutcome {
     return {
       kind: 'retry',
       errorClass: 'http_429',
-      retryAfterMs: Math.max(hint ?? 0, THROTTLED_MIN_DELAY_MS),
+      retryAfterMs: hint ?? THROTTLED_MIN_DELAY_MS,
     };
   }
   if (status < 500) return { kind: 'permanent', errorClass: 'http_4xx' };

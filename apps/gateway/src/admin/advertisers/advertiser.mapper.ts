@@ -1,0 +1,55 @@
+import type { AdvertiserRecord } from '@ricochet/persistence';
+import type { CanonicalParam } from '@ricochet/domain/model';
+import type { ParamMap } from '@ricochet/domain/postback';
+import type { AdvertiserResponse } from './dto/advertiser.dto';
+
+/**
+ * The API speaks the domain's paramMap (`{ clickId: ['transaction_id'] }`, what `validateParamMap`
+ * checks); the advertiser record stores it inverted, received name → canonical field.
+ */
+export function toStoredParamMap(paramMap: ParamMap): Record<string, CanonicalParam> {
+  const stored: Record<string, CanonicalParam> = {};
+  for (const [canonical, names] of Object.entries(paramMap) as [CanonicalParam, readonly string[]][]) {
+    for (const name of names) stored[name] = canonical;
+  }
+  return stored;
+}
+
+export function fromStoredParamMap(stored: Record<string, CanonicalParam>): Record<string, string[]> {
+  const paramMap: Record<string, string[]> = {};
+  for (const [name, canonical] of Object.entries(stored)) (paramMap[canonical] ??= []).push(name);
+  return paramMap;
+}
+
+/** The parameter name the example URL uses for a canonical field: the advertiser's own, else ours. */
+function nameFor(paramMap: Record<string, string[]>, canonical: CanonicalParam, fallback: string): string {
+  return paramMap[canonical]?.[0] ?? fallback;
+}
+
+export function postbackUrlExample(token: string, paramMap: Record<string, string[]>): string {
+  const query = [
+    `${nameFor(paramMap, 'clickId', 'click_id')}={clickid}`,
+    `${nameFor(paramMap, 'payout', 'payout')}={payout}`,
+    `${nameFor(paramMap, 'status', 'status')}={status}`,
+    `${nameFor(paramMap, 'txid', 'txid')}={txid}`,
+  ];
+  return `/postback/${encodeURIComponent(token)}?${query.join('&')}`;
+}
+
+/** The one record → response mapping for advertisers; the signing secret never leaves. */
+export function toAdvertiserResponse(record: AdvertiserRecord): AdvertiserResponse {
+  const paramMap = fromStoredParamMap(record.paramMap);
+  return {
+    id: record.id,
+    name: record.name,
+    postbackToken: record.postbackToken,
+    postbackUrlExample: postbackUrlExample(record.postbackToken, paramMap),
+    allowedIps: record.allowedIps,
+    paramMap,
+    statusMap: record.statusMap,
+    defaultCurrency: record.defaultCurrency,
+    hasSigningSecret: record.signingSecret !== undefined,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,133 @@
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { isValidClickIdFormat } from '@ricochet/domain/ids';
+import {
+  BatchTooLargeError,
+  ClickRepository,
+  MAX_CLICK_BATCH,
+  type NewClick,
+  PostbackRepository,
+} from '@ricochet/persistence';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { Lookups } from '../lookups/lookups.service';
+import { AttributionDispatch } from '../postbacks/attribution-dispatch.service';
+import { RegisterClickDto } from './dto/register-click.dto';
+import type { RegisterClicksResponseDto } from './dto/register-clicks.dto';
+
+/**
+ * `POST /api/clicks` (DESIGN §3, §4.3): registers clicks minted by an external tracker, then queues the
+ * postbacks that were parked waiting for those click ids, so they attribute without a manual replay.
+ */
+@Injectable()
+export class ClickRegistrationService {
+  private readonly logger = new Logger(ClickRegistrationService.name);
+
+  constructor(
+    private readonly clicks: ClickRepository,
+    private readonly postbacks: PostbackRepository,
+    private readonly lookups: Lookups,
+    private readonly dispatch: AttributionDispatch,
+  ) {}
+
+  /** @param body a single click, or `{ clicks: [...] }` */
+  async register(body: unknown): Promise<RegisterClicksResponseDto> {
+    const { items, prefix } = unpack(body);
+    const dtos = items.map((item, index) => validateItem(item, prefix(index)));
+    const newClicks = await Promise.all(dtos.map((dto, index) => this.toNewClick(dto, prefix(index))));
+    const results = await this.clicks.registerClicks(newClicks);
+    let requeuedPostbacks = 0;
+    for (const result of results) {
+      if (result.status === 'created') requeuedPostbacks += await this.requeueParked(result.clickId);
+    }
+    const created = results.filter((result) => result.status === 'created').length;
+    return {
+      results: results.map(({ clickId, status }) => ({ clickId, status })),
+      created,
+      duplicates: results.length - created,
+      requeuedPostbacks,
+    };
+  }
+
+  private async toNewClick(dto: RegisterClickDto, prefix: string): Promise<NewClick> {
+    const [offer, source] = await Promise.all([
+      this.lookups.offer(dto.offerId),
+      this.lookups.source(dto.sourceId),
+    ]);
+    if (offer === null) invalid('OFFER_NOT_FOUND', `${prefix}offerId`, `offer ${dto.offerId} does not exist`);
+    if (source === null)
+      invalid('SOURCE_NOT_FOUND', `${prefix}sourceId`, `source ${dto.sourceId} does not exist`);
+    const { createdAt, country, ...fields } = dto;
+    return {
+      ...fields,
+      offerId: offer.id,
+      sourceId: source.id,
+      advertiserId: offer.advertiserId,
+      ...(country !== undefined ? { country: country.toUpperCase() } : {}),
+      ...(createdAt !== undefined ? { createdAt: new Date(createdAt) } : {}),
+    };
+  }
+
+  /** Re-queues postbacks parked on this click id; `unattributed` ones go back to `accepted` first. */
+  private async requeueParked(clickId: string): Promise<number> {
+    const parked = await this.postbacks.findParkedByClickId(clickId);
+    for (const postback of parked) {
+      if (postback.outcome === 'unattributed') await this.postbacks.resetForReplay(postback.id, new Date());
+      // A new attempt number: the postback's pending delayed job (if any) keeps its own id and is skipped
+      // by the worker once this one has attributed it.
+      await this.dispatch.dispatch(postback.id, postback.attributionAttempts + 1);
+    }
+    if (parked.length > 0)
+      this.logger.log({ msg: 'requeued parked postbacks', clickId, count: parked.length });
+    return parked.length;
+  }
+}
+
+function unpack(body: unknown): { items: unknown[]; prefix: (index: number) => string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    invalid('VALIDATION_FAILED', 'body', 'the body must be a click object or { "clicks": [...] }');
+  }
+  if (!('clicks' in body)) return { items: [body], prefix: () => '' };
+  const { clicks, ...others } = body;
+  const extra = Object.keys(others);
+  if (extra.length > 0) invalid('VALIDATION_FAILED', extra[0], `property ${extra[0]} should not exist`);
+  if (!Array.isArray(clicks) || clicks.length === 0) {
+    invalid('VALIDATION_FAILED', 'clicks', 'clicks must be a non-empty array of click objects');
+  }
+  if (clicks.length > MAX_CLICK_BATCH) throw new BatchTooLargeError(clicks.length, MAX_CLICK_BATCH);
+  return { items: clicks, prefix: (index) => `clicks[${index}].` };
+}
+
+function validateItem(item: unknown, prefix: string): RegisterClickDto {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    invalid(
+      'VALIDATION_FAILED',
+      prefix.slice(0, -1) || 'body',
+      `${prefix.slice(0, -1) || 'body'} must be an object`,
+    );
+  }
+  const dto = plainToInstance(RegisterClickDto, item);
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
+  const details = errors.flatMap((error) => messages(error, prefix));
+  if (typeof dto.clickId === 'string' && !isValidClickIdFormat(dto.clickId)) {
+    details.push(`${prefix}clickId must be 1–128 characters of A-Z a-z 0-9 . _ ~ -`);
+  }
+  if (details.length > 0) {
+    throw new BadRequestException({
+      code: 'VALIDATION_FAILED',
+      message: details.join('; '),
+      param: details[0].split(' ')[0],
+      details,
+    });
+  }
+  return dto;
+}
+
+function messages(error: ValidationError, prefix: string): string[] {
+  return Object.values(error.constraints ?? {}).map((message) =>
+    message.startsWith(error.property) ? `${prefix}${message}` : `${prefix}${error.property}: ${message}`,
+  );
+}
+
+function invalid(code: string, param: string, message: string): never {
+  throw new BadRequestException({ code, param, message: `${code}: ${message}` });
+}

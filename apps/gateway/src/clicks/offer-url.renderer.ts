@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import type { ClickRecord, OfferRecord } from '@ricochet/persistence';
+import {
+  compileTemplate,
+  renderTemplate,
+  type CompiledTemplate,
+  type MacroValues,
+} from '@ricochet/domain/templates';
+import { SUB_KEYS } from '@ricochet/persistence';
+
+/** Compiled offer URLs kept per process; the key includes the URL, so an edited offer recompiles. */
+const MAX_CACHED_TEMPLATES = 5_000;
+
+/** Renders an offer's landing URL for one click (DESIGN §3, §6), compiling each offer URL once. */
+@Injectable()
+export class OfferUrlRenderer {
+  private readonly compiled = new Map<string, CompiledTemplate>();
+
+  render(offer: Pick<OfferRecord, 'id' | 'url'>, click: ClickRecord): string {
+    return renderTemplate(this.template(offer), clickMacroValues(click));
+  }
+
+  private template(offer: Pick<OfferRecord, 'id' | 'url'>): CompiledTemplate {
+    const key = `${offer.id}\n${offer.url}`;
+    let template = this.compiled.get(key);
+    if (template === undefined) {
+      template = compileTemplate(offer.url, { kind: 'offer-url' });
+      if (this.compiled.size >= MAX_CACHED_TEMPLATES) this.compiled.clear();
+      this.compiled.set(key, template);
+    }
+    return template;
+  }
+}
+
+/** The click-side macros an offer URL may use. */
+export function clickMacroValues(click: ClickRecord): MacroValues {
+  const values: MacroValues = {
+    click_id: click.clickId,
+    ext_click_id: click.extClickId ?? '',
+    offer_id: click.offerId,
+    source_id: click.sourceId,
+  };
+  for (const key of SUB_KEYS) values[key] = click[key] ?? '';
+  return values;
+}

@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { METRICS_REGISTRY } from '@ricochet/observability';
+import { Counter, type Registry } from 'prom-client';
+
+/** Intake counters on the process's registry (served at /metrics). */
+@Injectable()
+export class PostbackIntakeMetrics {
+  /** Unauthenticated requests are only counted, never stored (DESIGN §2). */
+  readonly invalidTokens: Counter;
+  readonly received: Counter<'result'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    this.invalidTokens = new Counter({
+      name: 'ricochet_postback_invalid_token_total',
+      help: 'Postbacks refused with 401 because the token was missing or unknown',
+      registers: [registry],
+    });
+    this.received = new Counter({
+      name: 'ricochet_postbacks_received_total',
+      help: 'Authenticated postbacks by intake result',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+  }
+}

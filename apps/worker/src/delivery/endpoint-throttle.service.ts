@@ -1,0 +1,97 @@
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectConfig, type RicochetConfig } from '@ricochet/config';
+import {
+  type BreakerDecision,
+  type CircuitBreakerPolicy,
+  DEFAULT_CIRCUIT_BREAKER_POLICY,
+  defaultBurst,
+} from '@ricochet/domain/delivery';
+import { bullConnectionOptions } from '@ricochet/queue';
+import { Redis } from 'ioredis';
+import { BREAKER_ACQUIRE_LUA, BREAKER_RECORD_LUA, TOKEN_BUCKET_LUA } from './endpoint-throttle.scripts';
+
+/** Idle breaker and bucket state expires after this (a fresh state is the same as an idle one). */
+const STATE_TTL_MS = 7 * 24 * 3_600_000;
+
+interface ThrottleCommands {
+  ricochetBreakerAcquire(key: string, ...args: (string | number)[]): Promise<[number, number, number]>;
+  ricochetBreakerRecord(key: string, ...args: (string | number)[]): Promise<string>;
+  ricochetTokenBucket(key: string, ...args: (string | number)[]): Promise<[number, number]>;
+}
+
+/**
+ * Per-endpoint circuit breaker and `maxRps` token bucket, shared by every worker through Redis
+ * (OSS BullMQ has no per-group limits). The decisions are the domain's; the Lua scripts make each
+ * read-modify-write atomic across workers.
+ */
+@Injectable()
+export class EndpointThrottle implements OnModuleInit, OnApplicationShutdown {
+  private client?: Redis & ThrottleCommands;
+  readonly policy: CircuitBreakerPolicy = DEFAULT_CIRCUIT_BREAKER_POLICY;
+
+  constructor(@InjectConfig() private readonly config: RicochetConfig) {}
+
+  onModuleInit(): void {
+    const client = new Redis(bullConnectionOptions(this.config.redis.url));
+    // Connection errors surface on the commands (the job is retried); the event alone is noise.
+    client.on('error', () => undefined);
+    client.defineCommand('ricochetBreakerAcquire', { numberOfKeys: 1, lua: BREAKER_ACQUIRE_LUA });
+    client.defineCommand('ricochetBreakerRecord', { numberOfKeys: 1, lua: BREAKER_RECORD_LUA });
+    client.defineCommand('ricochetTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
+    this.client = client as Redis & ThrottleCommands;
+  }
+
+  /** May a request go to the endpoint now? Claims a half-open probe slot when it grants one. */
+  async acquire(endpointId: string, now = Date.now()): Promise<BreakerDecision> {
+    const [allowed, probe, retryAtMs] = await this.redis().ricochetBreakerAcquire(
+      this.key(endpointId, 'breaker'),
+      now,
+      this.policy.halfOpenProbes,
+      this.policy.probeLeaseMs,
+      STATE_TTL_MS,
+    );
+    return allowed === 1 ? { allowed: true, probe: probe === 1 } : { allowed: false, retryAtMs };
+  }
+
+  /** Folds one finished request into the breaker; returns the new state name. */
+  record(endpointId: string, outcome: 'success' | 'failure', now = Date.now()): Promise<string> {
+    return this.redis().ricochetBreakerRecord(
+      this.key(endpointId, 'breaker'),
+      outcome,
+      now,
+      this.policy.failureThreshold,
+      this.policy.openMs,
+      this.policy.maxOpenMs,
+      STATE_TTL_MS,
+    );
+  }
+
+  /** Takes one token of the endpoint's `maxRps` bucket; `waitMs` > 0 when refused. */
+  async takeToken(
+    endpointId: string,
+    ratePerSec: number,
+    now = Date.now(),
+  ): Promise<{ allowed: boolean; waitMs: number }> {
+    const [allowed, waitMs] = await this.redis().ricochetTokenBucket(
+      this.key(endpointId, 'rate'),
+      now,
+      ratePerSec,
+      defaultBurst(ratePerSec),
+      STATE_TTL_MS,
+    );
+    return { allowed: allowed === 1, waitMs };
+  }
+
+  onApplicationShutdown(): void {
+    this.client?.disconnect();
+  }
+
+  private key(endpointId: string, kind: 'breaker' | 'rate'): string {
+    return `${this.config.redis.queuePrefix}:endpoint:${endpointId}:${kind}`;
+  }
+
+  private redis(): Redis & ThrottleCommands {
+    if (!this.client) throw new Error('EndpointThrottle used before module init');
+    return this.client;
+  }
+}

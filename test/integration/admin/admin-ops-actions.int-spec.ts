@@ -1,0 +1,154 @@
+import { eventually } from '../../support/config';
+import {
+  type AdminOpsFixture,
+  createConversion,
+  createDelivery,
+  newChain,
+  newId,
+  openAdminOps,
+} from './admin-ops.fixture';
+
+describe('admin actions: replays and manual status changes', () => {
+  let fx: AdminOpsFixture;
+  const chain = newChain();
+
+  beforeAll(async () => {
+    fx = await openAdminOps('admin ops actions');
+  });
+
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  async function queuedDeliveryIds(): Promise<string[]> {
+    const jobs = await fx.queue('delivery').getJobs(['waiting', 'delayed', 'prioritized']);
+    return jobs.map((job) => (job.data as { deliveryId: string }).deliveryId);
+  }
+
+  it('replays a dead delivery: pending again and a manual job on the delivery queue', async () => {
+    const conversion = await createConversion(fx, chain, { clickId: 'replay-1' });
+    const dead = await createDelivery(fx, conversion, 'dead');
+
+    const response = await fx.api('POST', `/api/deliveries/${dead.id}/replay`);
+
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ deliveryId: dead.id, state: 'pending' });
+    expect((await fx.deliveries.findById(dead.id))?.state).toBe('pending');
+    const jobs = await fx.queue('delivery').getJobs(['waiting', 'delayed', 'prioritized']);
+    const job = jobs.find((candidate) => candidate.data.deliveryId === dead.id);
+    expect(job?.data).toEqual({ deliveryId: dead.id, trigger: 'manual' });
+    expect(job?.id).toMatch(new RegExp(`^dl_${dead.id}_2_m\\d+$`));
+    expect((await fx.api('POST', `/api/deliveries/${newId()}/replay`)).status).toBe(404);
+  });
+
+  it('counts a bulk replay on a dry run and replays nothing', async () => {
+    const endpointId = newId();
+    const conversion = await createConversion(fx, chain, { clickId: 'bulk-dry' });
+    await createDelivery(fx, conversion, 'dead', endpointId);
+    const before = await queuedDeliveryIds();
+
+    const response = await fx.api('POST', '/api/deliveries/replay', {
+      endpointId,
+      state: 'dead',
+      dryRun: true,
+    });
+
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ matched: 1 });
+    expect(await queuedDeliveryIds()).toEqual(before);
+  });
+
+  it('runs a bulk replay in the background until its progress says done', async () => {
+    const sourceId = newId();
+    const bulkChain = newChain({ sourceId });
+    const dead: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const conversion = await createConversion(fx, bulkChain, { clickId: `bulk-${i}` });
+      dead.push((await createDelivery(fx, conversion, 'dead')).id);
+      await createDelivery(fx, conversion, 'delivered');
+    }
+
+    const started = await fx.api('POST', '/api/deliveries/replay', { sourceId, state: 'dead' });
+
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ matched: 3, replayId: expect.any(String) });
+    const progressPath = `/api/deliveries/replay/${started.body.replayId}`;
+    await eventually('bulk replay done', async () => (await fx.api('GET', progressPath)).body.done === true);
+    const progress = await fx.api('GET', progressPath);
+    expect(progress.status).toBe(200);
+    expect(progress.body).toMatchObject({
+      replayId: started.body.replayId,
+      matched: 3,
+      enqueued: 3,
+      done: true,
+    });
+    expect(progress.body.finishedAt).toEqual(expect.any(String));
+    expect(progress.body.error).toBeUndefined();
+    for (const id of dead) expect((await fx.deliveries.findById(id))?.state).toBe('pending');
+    expect(await queuedDeliveryIds()).toEqual(expect.arrayContaining(dead));
+    expect((await fx.api('GET', '/api/deliveries/replay/unknown')).status).toBe(404);
+  });
+
+  it('replays a postback: accepted again and an attribution job queued', async () => {
+    const postback = await fx.postbacks.recordPostback({
+      advertiserId: chain.advertiserId,
+      params: { click_id: 'late-click' },
+      method: 'GET',
+      outcome: 'unattributed',
+      normalized: { clickId: 'late-click', status: 'approved', event: 'conversion' },
+    });
+
+    const response = await fx.api('POST', `/api/postbacks/${postback.id}/replay`);
+
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ postbackId: postback.id, outcome: 'accepted' });
+    expect((await fx.postbacks.findById(postback.id))?.outcome).toBe('accepted');
+    const job = await fx.queue('attribution').getJob(`pb_${postback.id}_1`);
+    expect(job?.data).toEqual({ postbackId: postback.id });
+    expect((await fx.api('POST', '/api/postbacks/nope/replay')).status).toBe(404);
+  });
+
+  it('reverses an approved conversion by hand and queues the delivery plan', async () => {
+    const conversion = await createConversion(fx, chain, { clickId: 'manual-1', status: 'approved' });
+
+    const response = await fx.api('POST', `/api/conversions/${conversion.id}/status`, {
+      status: 'rejected',
+      note: 'chargeback #4411',
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ id: conversion.id, status: 'rejected', revenue: '12.50' });
+    expect(response.body.history.at(-1)).toMatchObject({
+      status: 'rejected',
+      by: 'admin',
+      note: 'chargeback #4411',
+    });
+    const job = await fx.queue('attribution').getJob(`plan_${conversion.id}_rejected`);
+    expect(job?.data).toEqual({ conversionId: conversion.id, status: 'rejected', reversal: true });
+  });
+
+  it('refuses rejected → approved with 409 INVALID_TRANSITION naming both statuses', async () => {
+    const conversion = await createConversion(fx, chain, { clickId: 'manual-2', status: 'rejected' });
+
+    const response = await fx.api('POST', `/api/conversions/${conversion.id}/status`, { status: 'approved' });
+
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('INVALID_TRANSITION');
+    expect(response.body.message).toContain('"rejected" to "approved"');
+    expect((await fx.conversions.findById(conversion.id))?.status).toBe('rejected');
+    expect(await fx.queue('attribution').getJob(`plan_${conversion.id}_approved`)).toBeUndefined();
+  });
+
+  it('validates the status body and 404s an unknown conversion', async () => {
+    const conversion = await createConversion(fx, chain, { clickId: 'manual-3', status: 'pending' });
+    const bad = await fx.api('POST', `/api/conversions/${conversion.id}/status`, { status: 'paid' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.param).toBe('status');
+    const same = await fx.api('POST', `/api/conversions/${conversion.id}/status`, { status: 'pending' });
+    expect(same.status).toBe(200);
+    expect(same.body.history).toHaveLength(1);
+    expect((await fx.api('POST', `/api/conversions/${newId()}/status`, { status: 'approved' })).status).toBe(
+      404,
+    );
+  });
+});
