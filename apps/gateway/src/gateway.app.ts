@@ -7,12 +7,9 @@ import { MongoModule } from '@ricochet/persistence';
 import { QueueModule } from '@ricochet/queue';
 import { GatewayModule } from './gateway.module';
 import { ErrorFilter } from './http/error.filter';
+import { ADMIN_BODY_LIMIT_BYTES, registerRequestLimits } from './http/request-limits';
 import { setupSwagger } from './http/swagger';
 import { adminValidationPipe } from './http/validation';
-
-/** Request limits of DESIGN §4.1: URL 8 KiB, body 64 KiB (parameter count is checked by the intake). */
-export const BODY_LIMIT_BYTES = 64 * 1024;
-export const URL_LIMIT_BYTES = 8 * 1024;
 
 @Module({})
 class GatewayRootModule {
@@ -45,11 +42,11 @@ export async function createGatewayApp(
   options: GatewayAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: ADMIN_BODY_LIMIT_BYTES,
     trustProxy: config.gateway.trustProxy,
     return503OnClosing: true,
     // Postback tokens travel in the path; the default 100 would turn a long custom token into a 404.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
   });
   const appName = options.app ?? 'gateway';
   const logger = options.logger ?? new PinoLoggerService(config.logLevel, appName);
@@ -60,18 +57,7 @@ export async function createGatewayApp(
   );
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(adminValidationPipe());
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', async (request, reply) => {
-      if (request.raw.url !== undefined && request.raw.url.length > URL_LIMIT_BYTES) {
-        await reply.code(414).send({
-          statusCode: 414,
-          code: 'URI_TOO_LONG',
-          message: `the URL is longer than ${URL_LIMIT_BYTES} bytes; send large postbacks as a POST body`,
-        });
-      }
-    });
+  registerRequestLimits(app.getHttpAdapter().getInstance());
   setupSwagger(app);
   return app;
 }

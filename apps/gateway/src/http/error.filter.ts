@@ -19,15 +19,6 @@ const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   BatchTooLargeError: 413,
 };
 
-/** Fastify's own request errors (body parsing, limits) in our shape. */
-const FASTIFY_ERRORS: Readonly<Record<string, { status: number; code: string }>> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'INVALID_JSON' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'BODY_TOO_LARGE' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_CONTENT_LENGTH' },
-};
-
 const STATUS_CODES: Readonly<Record<number, string>> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHORIZED',
@@ -79,14 +70,13 @@ export class ErrorFilter implements ExceptionFilter {
     if (domainStatus !== undefined) {
       return {
         statusCode: domainStatus,
-        code: typeof error.code === 'string' ? error.code : STATUS_CODES[domainStatus],
+        code:
+          typeof error.code === 'string' ? error.code : (codePrefix(message) ?? STATUS_CODES[domainStatus]),
         message,
         ...(typeof error.param === 'string' ? { param: error.param } : {}),
         ...(typeof error.hint === 'string' ? { hint: error.hint } : {}),
       };
     }
-    const fastify = typeof error.code === 'string' ? FASTIFY_ERRORS[error.code] : undefined;
-    if (fastify) return { statusCode: fastify.status, code: fastify.code, message };
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return { statusCode: error.statusCode, code: STATUS_CODES[error.statusCode] ?? 'BAD_REQUEST', message };
     }
@@ -104,6 +94,11 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
+/** Named errors whose message starts with their machine code (`INVALID_CURSOR: …`) carry no `code` field. */
+function codePrefix(message: string): string | undefined {
+  return /^([A-Z][A-Z0-9_]{2,}):/.exec(message)?.[1];
+}
+
 function isStructuredBody(payload: unknown): boolean {
   return typeof payload === 'object' && payload !== null && !('message' in payload) && !('code' in payload);
 }
@@ -112,7 +107,12 @@ function fromHttpException(exception: HttpException): ErrorResponse {
   const statusCode = exception.getStatus();
   const payload = exception.getResponse();
   const fallbackCode = STATUS_CODES[statusCode] ?? (statusCode >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
-  if (typeof payload === 'string') return { statusCode, code: fallbackCode, message: payload };
+  if (typeof payload === 'string') {
+    // Nest re-wraps fastify's body-parser errors as HttpException(message, status), dropping their code,
+    // so the JSON ones are recognised by fastify's fixed message.
+    const code = /^Body (is not valid JSON|cannot be empty)/.test(payload) ? 'INVALID_JSON' : fallbackCode;
+    return { statusCode, code, message: payload };
+  }
   const body = payload as Partial<ErrorResponse> & { message?: unknown };
   // Nest's own exceptions (ValidationPipe, 404 for unknown routes) put a string or a list in `message`.
   const details = Array.isArray(body.message) ? body.message.map(String) : undefined;
