@@ -8,7 +8,6 @@
  */
 import autocannon from 'autocannon';
 import { cpus, totalmem } from 'node:os';
-import { startMongoStandin } from '../test/mongo-standin/standin';
 import { freePort } from '../test/support/free-port';
 import { ENTRY_POINTS, spawnEntryPoint, type SpawnedProcess } from '../test/support/processes';
 import { startRedisServer } from '../test/support/redis-server';
@@ -53,6 +52,14 @@ async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   }
 }
 
+async function waitForOutput(process: SpawnedProcess, text: string, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!process.output().includes(text)) {
+    if (Date.now() - started > timeoutMs) throw new Error(`no "${text}" in: ${process.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function admin<T>(base: string, path: string, body: unknown): Promise<T> {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
@@ -65,9 +72,17 @@ async function admin<T>(base: string, path: string, body: unknown): Promise<T> {
 
 async function main(): Promise<void> {
   const redis = await startRedisServer();
-  const standin = process.env.MONGO_URL ? undefined : await startMongoStandin();
-  const mongoUrl = process.env.MONGO_URL ?? `${standin!.url}/ricochet_bench`;
   const children: SpawnedProcess[] = [];
+  let mongoUrl = process.env.MONGO_URL;
+  if (!mongoUrl) {
+    // The stand-in gets its own process, as a real MongoDB would, so the load generator does not share
+    // its event loop.
+    const port = await freePort();
+    const standin = spawnEntryPoint(ENTRY_POINTS.mongoStandin, {}, ['--port', String(port)]);
+    children.push(standin);
+    await waitForOutput(standin, 'listening');
+    mongoUrl = `mongodb://127.0.0.1:${port}/ricochet_bench`;
+  }
   try {
     const basePort = await freePort();
     const baseline = spawnEntryPoint('bench/fastify-baseline.ts', {}, [String(basePort)]);
@@ -144,7 +159,6 @@ async function main(): Promise<void> {
   } finally {
     for (const child of children) child.child.kill('SIGKILL');
     await redis.stop();
-    await standin?.stop();
   }
 }
 

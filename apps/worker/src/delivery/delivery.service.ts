@@ -9,6 +9,7 @@ import {
 } from '@ricochet/domain/delivery';
 import type { AttemptTrigger } from '@ricochet/domain/model';
 import { redactUrl } from '@ricochet/domain/network';
+import { buildMacroValues } from '@ricochet/domain/templates';
 import {
   ClickRepository,
   type ConversionRecord,
@@ -26,7 +27,6 @@ import { type BuiltRequest, DeliveryRequestBuilder } from './delivery-request.bu
 import { DeliveryMetrics } from './delivery.metrics';
 import { EndpointThrottle } from './endpoint-throttle.service';
 import { HttpSender, type SendResult } from './http-sender';
-import { buildMacroValues } from './macro-values';
 
 /** What the processor does with the job: nothing more, or put it back until `untilMs` (no attempt used). */
 export type DeliverResult = { kind: 'done' } | { kind: 'delay'; untilMs: number; reason: string };
@@ -133,7 +133,13 @@ export class DeliveryService {
     const click = await this.clicks.findByClickId(conversion.clickId);
     const postback = await this.findPostback(conversion, delivery);
     const now = new Date();
-    const values = buildMacroValues({ deliveryStatus: delivery.status, conversion, click, postback, now });
+    const values = buildMacroValues({
+      status: delivery.status,
+      conversion,
+      click,
+      postbackParams: postback?.params,
+      now,
+    });
     try {
       const request = this.builder.build(found.endpoint, values, delivery.id, now);
       return { delivery, endpoint: found.endpoint, request };

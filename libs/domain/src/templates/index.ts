@@ -1,5 +1,6 @@
 export * from './template.error';
 export * from './macros';
+export * from './macro-values';
 export { suggestMacro, equivalentMacro } from './macro-hints';
 export { findForeignToken, type ForeignToken } from './foreign-syntax';
 export { parseTemplate, type TemplateSegment, type TextSegment, type MacroSegment } from './template-parser';

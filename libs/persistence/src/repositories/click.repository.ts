@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { BatchTooLargeError, DuplicateKeyError, isDuplicateKeyError } from '../persistence.errors';
 import { Click, SUB_KEYS, SubKey } from '../schemas/click.schema';
+import { compact } from './filters';
+import { InsertBatcher } from './insert-batcher';
 import { requireObjectId } from './object-id';
 
 export type ClickSubs = Partial<Record<SubKey, string>>;
@@ -45,19 +47,31 @@ export const MAX_CLICK_BATCH = 1000;
 
 @Injectable()
 export class ClickRepository {
-  constructor(@InjectModel(Click.name) private readonly clicks: Model<Click>) {}
+  /** Concurrent click writes share one insertMany per event-loop turn. */
+  private readonly inserts: InsertBatcher;
+
+  constructor(@InjectModel(Click.name) private readonly clicks: Model<Click>) {
+    this.inserts = new InsertBatcher(() => this.clicks.collection);
+  }
 
   /**
    * Persists one click (the `GET /click` hot path).
    * @throws DuplicateKeyError when the click id already exists.
    */
   async recordClick(input: NewClick): Promise<ClickRecord> {
-    try {
-      const doc = await this.clicks.create(toClickDoc(input));
-      return toClickRecord(doc.toObject());
-    } catch (error) {
-      throw isDuplicateKeyError(error) ? new DuplicateKeyError('clicks', { clickId: input.clickId }) : error;
+    // The click hot path: a plain document straight to the driver (see PostbackRepository.recordPostback).
+    const doc = compact({
+      _id: new Types.ObjectId(),
+      ...toClickDoc(input),
+      createdAt: input.createdAt ?? new Date(),
+    });
+    const result = await this.inserts.insert(doc);
+    if (!result.ok) {
+      throw isDuplicateKeyError(result.error)
+        ? new DuplicateKeyError('clicks', { clickId: input.clickId })
+        : result.error;
     }
+    return toClickRecord(doc as Click);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import {
+  buildMacroValues,
   compileTemplate,
   type MacroValues,
   renderTemplate,
@@ -7,7 +8,7 @@ import {
 } from '@ricochet/domain/templates';
 import { ClickRepository, ConversionRepository, PostbackRepository } from '@ricochet/persistence';
 import type { PreviewBody, PreviewResponse } from './dto/preview.dto';
-import { conversionMacroValues, withOverrides } from './preview-values';
+import { withOverrides } from './preview-values';
 
 /** Template preview (DESIGN §8): compiles and renders, nothing is sent or stored. */
 @Injectable()
@@ -39,6 +40,12 @@ export class ToolsService {
       this.clicks.findByClickId(conversion.clickId),
       postbackId ? this.postbacks.findById(postbackId) : Promise.resolve(null),
     ]);
-    return conversionMacroValues(conversion, click, postback, new Date());
+    return buildMacroValues({
+      status: conversion.status,
+      conversion,
+      click,
+      postbackParams: postback?.params,
+      now: new Date(),
+    });
   }
 }

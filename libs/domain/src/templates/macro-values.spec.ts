@@ -1,7 +1,6 @@
-import type { ClickRecord, ConversionRecord, PostbackRecord } from '@ricochet/persistence';
 import { buildMacroValues } from './macro-values';
 
-const conversion: ConversionRecord = {
+const conversion = {
   id: '665f1c2e8b3d4a00abcdef01',
   clickId: 'clk1',
   offerId: '665f1c2e8b3d4a0012345678',
@@ -19,7 +18,7 @@ const conversion: ConversionRecord = {
   updatedAt: new Date(0),
 };
 
-const click: ClickRecord = {
+const click = {
   id: '665f1c2e8b3d4a0022222222',
   clickId: 'clk1',
   offerId: conversion.offerId,
@@ -36,8 +35,14 @@ describe('buildMacroValues', () => {
   const now = new Date('2026-01-02T03:04:05.678Z');
 
   it('maps the conversion, click and postback onto the forward macros', () => {
-    const postback = { params: { goal: 'sale' } } as unknown as PostbackRecord;
-    const values = buildMacroValues({ deliveryStatus: 'rejected', conversion, click, postback, now });
+    const postback = { params: { goal: 'sale' } };
+    const values = buildMacroValues({
+      status: 'rejected',
+      conversion,
+      click,
+      postbackParams: postback.params,
+      now,
+    });
     expect(values).toMatchObject({
       click_id: 'clk1',
       ext_click_id: 'ext-1',
@@ -61,7 +66,7 @@ describe('buildMacroValues', () => {
   });
 
   it('renders click-side macros empty when the click is gone', () => {
-    const values = buildMacroValues({ deliveryStatus: 'approved', conversion, click: null, now });
+    const values = buildMacroValues({ status: 'approved', conversion, click: null, now });
     expect(values.ext_click_id).toBeUndefined();
     expect(values.sub1).toBeUndefined();
     expect(values.click_id).toBe('clk1');
