@@ -32,19 +32,6 @@ export function parseDurationMs(name: string, raw: string): Parsed<number> {
   return ok(Number(match[1]) * UNIT_MS[match[2] ?? 's']);
 }
 
-export function parseDurationList(name: string, raw: string): Parsed<number[]> {
-  const items = raw.split(',').map((s) => s.trim());
-  const values: number[] = [];
-  for (const item of items) {
-    const parsed = parseDurationMs(name, item);
-    if (!parsed.ok || parsed.value <= 0) {
-      return bad(name, 'a comma-separated list of positive durations like 10s,1m,5m,30m,2h', raw);
-    }
-    values.push(parsed.value);
-  }
-  return ok(values);
-}
-
 export function parseList(raw: string): string[] {
   return raw
     .split(',')

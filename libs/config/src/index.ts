@@ -6,5 +6,6 @@ export {
   loadConfigFromEnvironment,
   ENV_DEFAULTS,
   DEFAULT_RETRY_SCHEDULE,
+  MAX_FORWARD_TIMEOUT_MS,
   type EnvName,
 } from './load-config';

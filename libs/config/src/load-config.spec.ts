@@ -63,6 +63,7 @@ describe('loadConfig', () => {
     ['DELIVERY_CONCURRENCY', '0', /DELIVERY_CONCURRENCY must be an integer between 1 and 1000/],
     ['NODE_ENV', 'staging', /NODE_ENV must be one of development, production, test/],
     ['QUEUE_PREFIX', 'a:b', /QUEUE_PREFIX must be 1-64 characters/],
+    ['FORWARD_TIMEOUT', '60s', /FORWARD_TIMEOUT must be at most 45s/],
   ])('rejects a bad %s with a message naming it and the expected form', (name, value, message) => {
     expect(problemsOf({ [name]: value }).join('\n')).toMatch(message);
   });

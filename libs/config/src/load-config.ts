@@ -1,9 +1,13 @@
+import {
+  DEFAULT_RETRY_SCHEDULE_MS,
+  formatRetrySchedule,
+  parseRetrySchedule,
+} from '@ricochet/domain/delivery';
 import { ConfigError } from './config.error';
 import type { EnvSource, RicochetConfig } from './config.types';
 import {
   type Parsed,
   parseBoolean,
-  parseDurationList,
   parseDurationMs,
   parseEnum,
   parseInteger,
@@ -12,7 +16,13 @@ import {
 } from './env-parsers';
 
 /** Default forwarding retry schedule (DESIGN §5): 11 retries after the first try, ≈ 100 h in all. */
-export const DEFAULT_RETRY_SCHEDULE = '10s,1m,5m,30m,2h,5h,10h,14h,20h,24h,24h';
+export const DEFAULT_RETRY_SCHEDULE = formatRetrySchedule(DEFAULT_RETRY_SCHEDULE_MS);
+
+/**
+ * The delivery worker holds a BullMQ job lock of this plus a 15 s margin while a request is in flight,
+ * so a longer outbound timeout would let a second worker take the job mid-request.
+ */
+export const MAX_FORWARD_TIMEOUT_MS = 45_000;
 
 const MIN_ADMIN_KEY_LENGTH = 16;
 
@@ -106,7 +116,7 @@ export function loadConfig(env: EnvSource): RicochetConfig {
     forwarding: {
       allowPrivate: bool('FORWARD_ALLOW_PRIVATE'),
       allowlist: parseList(raw('FORWARD_ALLOWLIST')),
-      retryScheduleMs: take(parseDurationList('RETRY_SCHEDULE', raw('RETRY_SCHEDULE')), []),
+      retryScheduleMs: retrySchedule(raw('RETRY_SCHEDULE'), problems),
       connectTimeoutMs: duration('FORWARD_CONNECT_TIMEOUT'),
       totalTimeoutMs: duration('FORWARD_TIMEOUT'),
     },
@@ -124,11 +134,27 @@ export function loadConfig(env: EnvSource): RicochetConfig {
       `QUEUE_PREFIX must be 1-64 characters of letters, digits, "_", "." or "-", got "${config.redis.queuePrefix}"`,
     );
   }
+  if (config.forwarding.totalTimeoutMs > MAX_FORWARD_TIMEOUT_MS) {
+    problems.push(
+      `FORWARD_TIMEOUT must be at most ${MAX_FORWARD_TIMEOUT_MS / 1000}s (the delivery job lock)`,
+    );
+  }
   if (config.forwarding.totalTimeoutMs < config.forwarding.connectTimeoutMs) {
     problems.push('FORWARD_TIMEOUT must be at least FORWARD_CONNECT_TIMEOUT');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function retrySchedule(raw: string, problems: string[]): number[] {
+  try {
+    return parseRetrySchedule(raw);
+  } catch (error) {
+    const reason =
+      error instanceof Error ? error.message.replace(/^INVALID_RETRY_SCHEDULE: /, '') : String(error);
+    problems.push(`RETRY_SCHEDULE must be a comma-separated list of delays like 10s,1m,5m,30m,2h: ${reason}`);
+    return [];
+  }
 }
 
 /** The process environment, validated: the one place in the codebase that reads `process.env`. */

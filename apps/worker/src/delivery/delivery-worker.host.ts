@@ -1,6 +1,6 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { RicochetConfig } from '@ricochet/config';
+import { MAX_FORWARD_TIMEOUT_MS, type RicochetConfig } from '@ricochet/config';
 import type { DeliveryJobData } from '@ricochet/queue';
 import { DelayedError, type Job } from 'bullmq';
 import type { DeliveryService } from './delivery.service';
@@ -9,10 +9,9 @@ import type { DeliveryService } from './delivery.service';
  * Lock held on a delivery job. It must outlast the whole HTTP budget plus the MongoDB writes around it
  * (research/delivery-reliability.md §3), or a slow partner would make a live job look stalled and be
  * sent twice. BullMQ fixes worker options when the worker is built, before the config is injectable,
- * so the lock is a constant and start-up refuses a FORWARD_TIMEOUT that does not fit under it.
+ * so the lock is a constant; the config refuses a FORWARD_TIMEOUT that does not fit under it.
  */
-export const DELIVERY_LOCK_MS = 60_000;
-export const LOCK_MARGIN_MS = 15_000;
+export const DELIVERY_LOCK_MS = MAX_FORWARD_TIMEOUT_MS + 15_000;
 
 /** Back-off for a job that hit an infrastructure fault: 1 s, 2 s, 4 s … at most 1 min. */
 export function infrastructureRetryDelayMs(attemptsStarted: number): number {
@@ -59,13 +58,6 @@ export abstract class DeliveryWorkerHost
   }
 
   onApplicationBootstrap(): void {
-    const { totalTimeoutMs } = this.config.forwarding;
-    if (totalTimeoutMs + LOCK_MARGIN_MS > DELIVERY_LOCK_MS) {
-      throw new Error(
-        `FORWARD_TIMEOUT must be at most ${(DELIVERY_LOCK_MS - LOCK_MARGIN_MS) / 1000}s ` +
-          `(the delivery job lock is ${DELIVERY_LOCK_MS / 1000}s), got ${totalTimeoutMs / 1000}s`,
-      );
-    }
     this.worker.concurrency = this.config.worker.deliveryConcurrency;
     this.worker.run().catch((error: unknown) => {
       this.logger.error(`worker ${this.worker.name} stopped: ${String(error)}`);
