@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { EnvName } from '@ricochet/config';
+import type { EnvName, RicochetConfig } from '@ricochet/config';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
 import { createWorkerApp } from '../../apps/worker/src/worker.app';
 import { eventually, testConfig } from '../support/config';
@@ -30,25 +30,42 @@ export interface Campaign {
  * the public HTTP API — clicks, postbacks and the admin API.
  */
 export class Relay {
+  private workerApp?: NestFastifyApplication;
+
   private constructor(
+    readonly config: RicochetConfig,
     readonly gateway: NestFastifyApplication,
-    readonly worker: NestFastifyApplication,
     readonly receiver: Receiver,
     readonly base: string,
   ) {}
 
-  static async start(name: string, env: Partial<Record<EnvName, string>> = {}): Promise<Relay> {
+  /** Gateway and worker; `{ worker: false }` leaves the worker to {@link startWorker}. */
+  static async start(
+    name: string,
+    env: Partial<Record<EnvName, string>> = {},
+    options: { worker?: boolean } = {},
+  ): Promise<Relay> {
     const config = testConfig(suiteContext(name), { RETRY_SCHEDULE: '300ms,300ms,300ms', ...env });
     const receiver = await startReceiver();
     const gateway = await createGatewayApp(config, { logger: false });
     await gateway.listen(0, '127.0.0.1');
-    const worker = await createWorkerApp(config, { logger: false });
-    await worker.listen(0, '127.0.0.1');
-    return new Relay(gateway, worker, receiver, await gateway.getUrl());
+    const relay = new Relay(config, gateway, receiver, await gateway.getUrl());
+    if (options.worker !== false) await relay.startWorker();
+    return relay;
+  }
+
+  get worker(): NestFastifyApplication {
+    if (!this.workerApp) throw new Error('the worker is not started');
+    return this.workerApp;
+  }
+
+  async startWorker(): Promise<void> {
+    this.workerApp = await createWorkerApp(this.config, { logger: false });
+    await this.workerApp.listen(0, '127.0.0.1');
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    await this.workerApp?.close();
     await this.gateway.close();
     await this.receiver.stop();
   }
