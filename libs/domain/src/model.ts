@@ -11,6 +11,21 @@ export type ConversionStatus = (typeof CONVERSION_STATUSES)[number];
 
 export const DEFAULT_EVENT = 'conversion';
 
+/** A click's free sub-id slots, `sub1` … `sub10` (stored on the click, usable as macros). */
+export const SUB_KEYS = [
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+  'sub6',
+  'sub7',
+  'sub8',
+  'sub9',
+  'sub10',
+] as const;
+export type SubKey = (typeof SUB_KEYS)[number];
+
 /** Where an authenticated postback ended up after intake and attribution. */
 export const POSTBACK_OUTCOMES = [
   'accepted', // stored, attribution pending

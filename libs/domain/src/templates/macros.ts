@@ -1,16 +1,6 @@
+import { SUB_KEYS } from '../model';
 /** `{sub1}` … `{sub10}`: the click's free sub-id slots. */
-export const SUB_MACROS = [
-  'sub1',
-  'sub2',
-  'sub3',
-  'sub4',
-  'sub5',
-  'sub6',
-  'sub7',
-  'sub8',
-  'sub9',
-  'sub10',
-] as const;
+export const SUB_MACROS = SUB_KEYS;
 
 /** Macros known at click time: the only ones an offer URL may use (DESIGN §6). */
 export const OFFER_URL_MACROS = ['click_id', 'ext_click_id', 'offer_id', 'source_id', ...SUB_MACROS] as const;

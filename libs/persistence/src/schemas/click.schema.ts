@@ -1,20 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
+import { SUB_KEYS, type SubKey } from '@ricochet/domain/model';
 import { RetentionOptions, ttlSeconds } from '../persistence.options';
 
-export const SUB_KEYS = [
-  'sub1',
-  'sub2',
-  'sub3',
-  'sub4',
-  'sub5',
-  'sub6',
-  'sub7',
-  'sub8',
-  'sub9',
-  'sub10',
-] as const;
-export type SubKey = (typeof SUB_KEYS)[number];
+export { SUB_KEYS, type SubKey };
 
 /**
  * One tracked click (DESIGN §3). Immutable once written, so it has `createdAt` only. `sub1`…`sub10` are

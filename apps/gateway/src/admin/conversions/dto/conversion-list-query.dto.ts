@@ -1,11 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { CONVERSION_STATUSES, type ConversionStatus } from '@ricochet/domain/model';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsMongoId, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PaginationQuery } from '../../common/pagination.dto';
+import { IsIn, IsMongoId, IsOptional, IsString, MaxLength } from 'class-validator';
+import { TimeRangeQuery } from '../../common/time-range-query.dto';
 
 /** `GET /api/conversions` filters; time range on `createdAt`, half-open [from, to). */
-export class ConversionListQuery extends PaginationQuery {
+export class ConversionListQuery extends TimeRangeQuery {
   @ApiPropertyOptional({ enum: CONVERSION_STATUSES, description: 'Only this status', example: 'approved' })
   @IsOptional()
   @IsIn(CONVERSION_STATUSES)
@@ -31,16 +30,4 @@ export class ConversionListQuery extends PaginationQuery {
   @IsString()
   @MaxLength(64)
   event?: string;
-
-  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)', example: '2026-11-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  from?: Date;
-
-  @ApiPropertyOptional({ description: 'Created before (ISO 8601)', example: '2026-12-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  to?: Date;
 }

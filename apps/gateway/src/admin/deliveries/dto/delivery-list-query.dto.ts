@@ -1,11 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DELIVERY_STATES, type DeliveryState } from '@ricochet/domain/model';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsMongoId, IsOptional } from 'class-validator';
-import { PaginationQuery } from '../../common/pagination.dto';
+import { IsIn, IsMongoId, IsOptional } from 'class-validator';
+import { TimeRangeQuery } from '../../common/time-range-query.dto';
 
 /** `GET /api/deliveries` filters (also the selection of a bulk replay); time range on `createdAt`. */
-export class DeliveryListQuery extends PaginationQuery {
+export class DeliveryListQuery extends TimeRangeQuery {
   @ApiPropertyOptional({ enum: DELIVERY_STATES, description: 'Only this state', example: 'dead' })
   @IsOptional()
   @IsIn(DELIVERY_STATES)
@@ -25,16 +24,4 @@ export class DeliveryListQuery extends PaginationQuery {
   @IsOptional()
   @IsMongoId()
   conversionId?: string;
-
-  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)', example: '2026-11-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  from?: Date;
-
-  @ApiPropertyOptional({ description: 'Created before (ISO 8601)', example: '2026-12-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  to?: Date;
 }

@@ -1,11 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { POSTBACK_OUTCOMES, type PostbackOutcome } from '@ricochet/domain/model';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsMongoId, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PaginationQuery } from '../../common/pagination.dto';
+import { IsIn, IsMongoId, IsOptional, IsString, MaxLength } from 'class-validator';
+import { TimeRangeQuery } from '../../common/time-range-query.dto';
 
 /** `GET /api/postbacks` filters; time range on `receivedAt`, half-open [from, to). */
-export class PostbackListQuery extends PaginationQuery {
+export class PostbackListQuery extends TimeRangeQuery {
   @ApiPropertyOptional({ description: 'Only this advertiser', example: '665f1c2e8b3d4a0012345678' })
   @IsOptional()
   @IsMongoId()
@@ -21,16 +20,4 @@ export class PostbackListQuery extends PaginationQuery {
   @IsString()
   @MaxLength(256)
   clickId?: string;
-
-  @ApiPropertyOptional({ description: 'Received at or after (ISO 8601)', example: '2026-11-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  from?: Date;
-
-  @ApiPropertyOptional({ description: 'Received before (ISO 8601)', example: '2026-12-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  to?: Date;
 }
