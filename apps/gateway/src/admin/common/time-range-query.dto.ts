@@ -1,10 +1,10 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional } from 'class-validator';
 import { PaginationQuery } from './pagination.dto';
 
-/** Paginated list filters with a half-open time range [from, to); each list says which time it filters. */
-export class TimeRangeQuery extends PaginationQuery {
+/** A half-open time range [from, to); each endpoint says which time it filters. */
+export class TimeRange {
   @ApiPropertyOptional({ description: 'At or after (ISO 8601)', example: '2026-11-01T00:00:00Z' })
   @IsOptional()
   @Type(() => Date)
@@ -17,3 +17,6 @@ export class TimeRangeQuery extends PaginationQuery {
   @IsDate()
   to?: Date;
 }
+
+/** Paginated list filters with a time range. */
+export class TimeRangeQuery extends IntersectionType(PaginationQuery, TimeRange) {}
