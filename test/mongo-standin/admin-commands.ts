@@ -1,6 +1,7 @@
-import type { Document } from 'bson';
+import { type Document, Long } from 'bson';
 import type { CommandHandler } from './context';
-import { CommandError } from './errors';
+import { CommandError, noTransactions } from './errors';
+import { isPlainObject } from './values';
 
 const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
@@ -12,8 +13,30 @@ const MAX_WRITE_BATCH_SIZE = 100_000;
  * (we are a standalone), no topologyVersion (it would switch the monitor to streaming/exhaust),
  * no compression (we do not decompress).
  */
-const hello: CommandHandler = (command, { connectionId }) => ({
-  ...(command.helloOk ? { helloOk: true } : {}),
+const hello: CommandHandler = (command, { stats, connection }) => {
+  if (command.client !== undefined) {
+    if (connection.sentClientMetadata) {
+      throw new CommandError(
+        186,
+        'ClientMetadataCannotBeMutated',
+        'The client metadata document may only be sent in the first hello',
+      );
+    }
+    connection.sentClientMetadata = true;
+  }
+  stats.identify(connection, appNameOf(command.client));
+  return handshake(command.helloOk === true, connection.id);
+};
+
+/** `client.application.name`: the driver's appName option (or `?appName=` in the URL). */
+function appNameOf(client: unknown): string | null {
+  if (!isPlainObject(client) || !isPlainObject(client.application)) return null;
+  const name: unknown = client.application.name;
+  return typeof name === 'string' ? name : null;
+}
+
+const handshake = (helloOk: boolean, connectionId: number): Document => ({
+  ...(helloOk ? { helloOk: true } : {}),
   ismaster: true,
   isWritablePrimary: true,
   maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
@@ -28,8 +51,10 @@ const hello: CommandHandler = (command, { connectionId }) => ({
   ok: 1,
 });
 
+const VERSION = '7.0.0';
+
 const buildInfo: CommandHandler = () => ({
-  version: '7.0.0',
+  version: VERSION,
   versionArray: [7, 0, 0, 0],
   gitVersion: 'mongo-standin',
   bits: 64,
@@ -57,6 +82,53 @@ const getParameter: CommandHandler = (command) => {
 
 const ok: CommandHandler = () => ({ ok: 1 });
 
+/**
+ * The sections of serverStatus a monitor reads, counted like mongod 7.0 (see ServerStats). Section
+ * selectors (`{ serverStatus: 1, repl: 0 }`) change nothing: there are no other sections to leave out.
+ */
+const serverStatus: CommandHandler = (_command, { stats }) => {
+  const uptimeMillis = Date.now() - stats.startedAt;
+  return {
+    host: stats.address,
+    version: VERSION,
+    process: 'mongod',
+    pid: Long.fromNumber(process.pid),
+    uptime: Math.floor(uptimeMillis / 1000),
+    uptimeMillis: Long.fromNumber(uptimeMillis),
+    uptimeEstimate: Long.fromNumber(Math.floor(uptimeMillis / 1000)),
+    localTime: new Date(),
+    connections: { ...stats.connections },
+    network: {
+      bytesIn: Long.fromNumber(stats.network.bytesIn),
+      bytesOut: Long.fromNumber(stats.network.bytesOut),
+      numRequests: Long.fromNumber(stats.network.numRequests),
+    },
+    opcounters: longs(stats.opcounters),
+    ok: 1,
+  };
+};
+
+/** Not a MongoDB command: per-appName connections, requests and opcounters, for benchmarks and operators. */
+const standinStats: CommandHandler = (_command, { stats }) => ({
+  apps: stats.appStats().map((app) => ({
+    appName: app.appName,
+    connections: { ...app.connections },
+    requests: Long.fromNumber(app.requests),
+    opcounters: longs(app.opcounters),
+  })),
+  ok: 1,
+});
+
+/** mongod reports its counters as int64; the driver turns them into numbers unless promoteLongs is off. */
+function longs(counters: object): Document {
+  return Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, Long.fromNumber(v as number)]));
+}
+
+/** A standalone mongod refuses these: there are no transactions (options.ts refuses txnNumber the same way). */
+const refuseTransaction: CommandHandler = () => {
+  throw noTransactions();
+};
+
 export const adminCommands: Record<string, CommandHandler> = {
   hello,
   isMaster: hello,
@@ -66,8 +138,8 @@ export const adminCommands: Record<string, CommandHandler> = {
   buildinfo: buildInfo,
   getParameter,
   endSessions: ok,
-  // Transactions are accepted so code using sessions runs, but there is no isolation and abort does
-  // not roll anything back: each write inside a "transaction" is applied immediately.
-  commitTransaction: ok,
-  abortTransaction: ok,
+  serverStatus,
+  standinStats,
+  commitTransaction: refuseTransaction,
+  abortTransaction: refuseTransaction,
 };

@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { badValue, notSupported } from './errors';
-import { guardComparisons } from './query';
+import { checkHint, guardComparisons } from './query';
 import type { Store } from './store';
 import { type Doc, isPlainObject } from './values';
 
@@ -34,7 +34,7 @@ export function runPipeline(
   db: string,
   target: unknown,
   pipeline: unknown,
-  variables?: Document,
+  hint?: unknown,
 ): Doc[] {
   if (!Array.isArray(pipeline)) throw badValue("'pipeline' option must be specified as an array");
   for (const stage of pipeline as unknown[]) {
@@ -47,14 +47,15 @@ export function runPipeline(
   const stages = pipeline as Document[];
   const collection = typeof target === 'string' ? store.collection(db, target) : undefined;
   guardComparisons(collection, stages);
+  const natural = checkHint(collection, hint);
   let source: Iterable<Doc> = [];
   if (collection) {
     const leadingMatch = stages[0]?.$match as Document | undefined;
     source = (leadingMatch && collection.candidates(leadingMatch)?.docs) ?? collection.documents();
+    if (natural === -1) source = [...source].reverse();
   }
   const aggregator = new Aggregator(stages, {
     collectionResolver: (name: string) => [...(store.collection(db, name)?.documents() ?? [])],
-    ...(variables ? { variables } : {}),
   });
   try {
     return aggregator.run<Doc>(source);

@@ -233,6 +233,34 @@ function idFirst(doc: Doc): Doc {
 function assertValidId(id: unknown): void {
   if (Array.isArray(id)) throw badValue(`can't use an array for _id`);
   if (id instanceof RegExp) throw badValue(`can't use a regex for _id`);
+  const dollar = dollarPrefixedField(id);
+  if (dollar !== undefined) {
+    throw new CommandError(
+      52,
+      'DollarPrefixedFieldName',
+      `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`,
+    );
+  }
+}
+
+/**
+ * The first `$`-prefixed field name at any depth of an `_id` value. A DBRef (`{ $ref, $id }`) is
+ * decoded into a DBRef object, not a plain one, so it passes, as it does on the server.
+ */
+function dollarPrefixedField(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = dollarPrefixedField(item);
+      if (found !== undefined) return found;
+    }
+  } else if (isPlainObject(value)) {
+    for (const [field, nested] of Object.entries(value)) {
+      if (field.startsWith('$')) return field;
+      const found = dollarPrefixedField(nested);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Values a filter condition is equal to, or undefined when it is not a plain equality we can look up. */

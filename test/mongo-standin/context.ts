@@ -1,12 +1,14 @@
 import type { Document } from 'bson';
 import type { CursorRegistry } from './cursors';
+import type { ConnectionState, ServerStats } from './stats';
 import type { Store } from './store';
 
-/** What a command handler may use: the shared data, the shared cursors and its connection. */
+/** What a command handler may use: the shared data, the shared cursors, the counters and its connection. */
 export interface CommandContext {
   store: Store;
   cursors: CursorRegistry;
-  connectionId: number;
+  stats: ServerStats;
+  connection: ConnectionState;
   /** The command's `$db`. */
   db: string;
 }

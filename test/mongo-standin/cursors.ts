@@ -14,6 +14,8 @@ interface OpenCursor {
   docs: Doc[];
   position: number;
   lastUsed: number;
+  /** noCursorTimeout: never reaped for idleness, only killed or exhausted. */
+  keepAlive: boolean;
 }
 
 export interface FirstBatch {
@@ -31,7 +33,11 @@ export class CursorRegistry {
   private nextId = 1 + Math.floor(Math.random() * 1_000_000) * 1000;
 
   /** First batch of a result; the rest stays open unless it fits or the client asked for one batch. */
-  first(ns: string, docs: Doc[], options: { batchSize?: unknown; singleBatch?: boolean }): FirstBatch {
+  first(
+    ns: string,
+    docs: Doc[],
+    options: { batchSize?: unknown; singleBatch?: boolean; noCursorTimeout?: boolean },
+  ): FirstBatch {
     const batchSize = typeof options.batchSize === 'number' ? options.batchSize : DEFAULT_FIRST_BATCH;
     if (batchSize < 0)
       throw new CommandError(
@@ -39,7 +45,13 @@ export class CursorRegistry {
         'Location51024',
         `BSON field 'batchSize' value must be >= 0, actual value '${batchSize}'`,
       );
-    const cursor: OpenCursor = { ns, docs, position: 0, lastUsed: Date.now() };
+    const cursor: OpenCursor = {
+      ns,
+      docs,
+      position: 0,
+      lastUsed: Date.now(),
+      keepAlive: options.noCursorTimeout === true,
+    };
     const firstBatch = takeBatch(cursor, batchSize);
     let id = 0;
     if (!options.singleBatch && cursor.position < docs.length) {
@@ -50,9 +62,17 @@ export class CursorRegistry {
     return { cursor: { firstBatch, id: Long.fromNumber(id), ns } };
   }
 
-  getMore(id: number, batchSize: unknown): NextBatch {
+  /** `ns` is the one the getMore names: a cursor only answers for the namespace it was opened on. */
+  getMore(id: number, ns: string, batchSize: unknown): NextBatch {
     const cursor = this.open.get(id);
     if (!cursor) throw new CommandError(43, 'CursorNotFound', `cursor id ${id} not found`);
+    if (cursor.ns !== ns) {
+      throw new CommandError(
+        13,
+        'Unauthorized',
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
+    }
     cursor.lastUsed = Date.now();
     const size = typeof batchSize === 'number' && batchSize > 0 ? batchSize : Infinity;
     const nextBatch = takeBatch(cursor, size);
@@ -69,7 +89,7 @@ export class CursorRegistry {
   /** Drops cursors a client abandoned, as the server does after cursorTimeoutMillis. */
   reap(now: number): void {
     for (const [id, cursor] of this.open) {
-      if (now - cursor.lastUsed > IDLE_TIMEOUT_MS) this.open.delete(id);
+      if (!cursor.keepAlive && now - cursor.lastUsed > IDLE_TIMEOUT_MS) this.open.delete(id);
     }
   }
 }

@@ -2,6 +2,7 @@ import { type Document, BSON } from 'bson';
 import type { Collection } from './collection';
 import type { CommandHandler } from './context';
 import { badValue, namespaceNotFound } from './errors';
+import { Index } from './indexes';
 import { compileFilter } from './query';
 import type { Doc } from './values';
 
@@ -87,6 +88,8 @@ const createIndexes: CommandHandler = (command, { store, db }) => {
   const specs = command.indexes;
   if (!Array.isArray(specs) || specs.length === 0)
     throw badValue("Must specify at least one index to create in 'indexes'");
+  // Specs the stand-in refuses fail before the collection is created implicitly.
+  for (const spec of specs as Document[]) new Index(spec);
   const existed = store.collection(db, name) !== undefined;
   const collection = store.ensureCollection(db, name);
   const before = collection.indexes.length;

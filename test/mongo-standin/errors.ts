@@ -25,6 +25,26 @@ export const notSupported = (what: string): CommandError =>
     `${what} is not supported by the mongo stand-in; run against a real MongoDB (MONGO_URL)`,
   );
 
+/** What mongod's IDL parser answers for a field a command does not have (in the MongoDB version we speak). */
+export const unknownField = (path: string, note = ''): CommandError =>
+  new CommandError(
+    40415,
+    'Location40415',
+    `BSON field '${path}' is an unknown field.${note ? ` ${note}` : ''}`,
+  );
+
+/**
+ * What a standalone mongod answers for anything carrying a transaction number: the stand-in is a
+ * standalone, so it has neither transactions nor retryable writes.
+ */
+export const noTransactions = (): CommandError =>
+  new CommandError(
+    20,
+    'IllegalOperation',
+    'Transaction numbers are only allowed on a replica set member or mongos ' +
+      '(the mongo stand-in is a standalone server: no transactions, no retryable writes)',
+  );
+
 export const namespaceNotFound = (message: string): CommandError =>
   new CommandError(26, 'NamespaceNotFound', message);
 

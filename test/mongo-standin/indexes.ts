@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { CommandError } from './errors';
+import { isSimpleCollation } from './options';
 import { type Doc, valueKey, valuesAtPath } from './values';
 
 /** One entry an index holds for a document: the lookup string and the field values it came from. */
@@ -22,7 +23,7 @@ const KNOWN_OPTIONS = new Set([
   'background',
   'v',
   'ns',
-  // Collation only changes string ordering; the stand-in compares strings binary-wise.
+  // Only the simple collation (binary comparison, what the stand-in does) is accepted, then dropped.
   'collation',
   'hidden',
 ]);
@@ -32,6 +33,7 @@ const KNOWN_OPTIONS = new Set([
  * so unique checks and equality lookups never scan the collection.
  */
 export class Index {
+  readonly spec: Document;
   readonly name: string;
   readonly fields: string[];
   readonly unique: boolean;
@@ -40,7 +42,19 @@ export class Index {
   private readonly partial?: Query;
   private readonly entries = new Map<string, Set<string>>();
 
-  constructor(readonly spec: Document) {
+  constructor(requested: Document) {
+    const { collation, ...spec } = requested;
+    if (collation !== undefined && !isSimpleCollation(collation)) {
+      // A collation changes which keys are equal: a strength-2 unique index must refuse "a@x" next to "A@x".
+      throw new CommandError(
+        67,
+        'CannotCreateIndex',
+        `index option collation ${JSON.stringify(collation)} is not supported by the mongo stand-in ` +
+          '(strings compare binary-wise, only { locale: "simple" } is honoured)',
+      );
+    }
+    // Like the server, a simple collation is not stored: it is what an index without one does.
+    this.spec = spec;
     const key = spec.key as Document | undefined;
     if (!key || typeof key !== 'object' || Object.keys(key).length === 0) {
       throw new CommandError(67, 'CannotCreateIndex', 'index specification must have a non-empty "key"');

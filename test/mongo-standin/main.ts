@@ -1,5 +1,7 @@
 // CLI: `ts-node --transpile-only test/mongo-standin/main.ts --port 27999 [--host 127.0.0.1]`,
-// for the local demo and for pointing MONGO_URL-driven tools at the stand-in.
+// for the local demo, benchmarks, chaos tests and for pointing MONGO_URL-driven tools at the stand-in.
+// Prints one "mongo stand-in listening on mongodb://host:port (pid N)" line once it accepts connections,
+// and exits 0 on SIGTERM or SIGINT. SIGSTOP/SIGCONT freeze and thaw it with its data intact.
 import { startMongoStandin } from './standin';
 
 function option(args: string[], name: string): string | undefined {
@@ -17,18 +19,25 @@ async function main(args: string[]): Promise<void> {
   }
   const host = option(args, 'host') ?? '127.0.0.1';
   const standin = await startMongoStandin({ port, host });
-  console.log(`mongo stand-in listening on ${standin.url}`);
-  const shutdown = (): void => {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    // A second signal while stopping changes nothing: stop() only closes sockets, it cannot hang.
+    if (stopping) return;
+    stopping = true;
     standin.stop().then(
-      () => process.exit(0),
+      () => {
+        console.log(`mongo stand-in stopped (${signal})`);
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(error);
         process.exit(1);
       },
     );
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  console.log(`mongo stand-in listening on ${standin.url} (pid ${process.pid})`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -1,8 +1,8 @@
 import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { type Collection, holdsUncomparable } from './collection';
-import { CommandError, badValue } from './errors';
-import { type Doc, isPlainObject } from './values';
+import { CommandError, badValue, notSupported } from './errors';
+import { type Doc, isPlainObject, valueKey } from './values';
 
 export interface FindSpec {
   filter?: Document;
@@ -11,15 +11,15 @@ export interface FindSpec {
   /** 0 or undefined: no limit. */
   limit?: number;
   projection?: Document;
-  /** `let` variables, usable as `$$name` inside `$expr`. */
-  variables?: Document;
+  /** An index name or key pattern, or `{ $natural: ±1 }`: checked by checkHint. */
+  hint?: unknown;
 }
 
 /** Compiles a filter with mingo, rewording its errors the way the server words them. */
-export function compileFilter(filter: Document, variables?: Document): Query {
+export function compileFilter(filter: Document): Query {
   if (!isPlainObject(filter)) throw badValue('filter must be an object');
   try {
-    return new Query(filter, variables ? { variables } : {});
+    return new Query(filter, {});
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /unknown query operator (\S+)/.exec(message);
@@ -35,17 +35,19 @@ export function findDocuments(collection: Collection | undefined, spec: FindSpec
   const filter = spec.filter ?? {};
   if (spec.sort) validateSort(spec.sort);
   guardComparisons(collection, filter, spec.sort);
+  const natural = checkHint(collection, spec.hint);
   const lookup = collection?.candidates(filter);
   // The hot path (findOne by _id or a unique key): the index answered exactly, nothing left for mingo to do.
   const projects = spec.projection !== undefined && Object.keys(spec.projection).length > 0;
   const sorts = spec.sort !== undefined && Object.keys(spec.sort).length > 0;
-  if (lookup?.exact && !sorts && !spec.skip && !projects) {
+  if (lookup?.exact && !sorts && !spec.skip && !projects && natural !== -1) {
     return spec.limit ? lookup.docs.slice(0, spec.limit) : lookup.docs;
   }
   // Compiled even for a missing collection, so a bad filter fails the same way whether data exists or not.
-  const query = compileFilter(filter, spec.variables);
+  const query = compileFilter(filter);
   if (!collection) return [];
-  const source = lookup?.docs ?? collection.documents();
+  let source: Iterable<Doc> = lookup?.docs ?? collection.documents();
+  if (natural === -1) source = [...source].reverse();
   const cursor = query.find<Doc>(source, spec.projection ?? {});
   if (sorts) cursor.sort(spec.sort!);
   if (spec.skip) cursor.skip(spec.skip);
@@ -66,6 +68,40 @@ export function project(doc: Doc, projection: Document | undefined): Doc {
 /** Sorts plain values in MongoDB's order, reusing mingo's comparison rules (distinct needs it). */
 export function sortValues(values: unknown[]): unknown[] {
   return new Aggregator([{ $sort: { v: 1 } }], {}).run(values.map((v) => ({ v }))).map((row) => row.v);
+}
+
+const NO_SUCH_HINT = 'hint provided does not correspond to an existing index';
+
+/**
+ * Checks a hint like the query planner: it must name an existing (not hidden) index by name or key
+ * pattern, or be `{ $natural: 1 | -1 }`, whose direction is returned. Every plan gives the same answer
+ * except from a sparse or partial index, which would leave documents out: such hints are refused.
+ * A missing collection has no plan to hint, so, as on the server, any hint is accepted there.
+ */
+export function checkHint(collection: Collection | undefined, hint: unknown): 1 | -1 | undefined {
+  if (hint === undefined || hint === null || hint === '') return undefined;
+  if (isPlainObject(hint) && Object.keys(hint).length === 0) return undefined;
+  if (isPlainObject(hint) && '$natural' in hint) {
+    const direction = hint.$natural;
+    if (Object.keys(hint).length !== 1 || (direction !== 1 && direction !== -1)) {
+      throw badValue(
+        `$natural hint must be { $natural: 1 } or { $natural: -1 }, got ${JSON.stringify(hint)}`,
+      );
+    }
+    return direction;
+  }
+  if (typeof hint !== 'string' && !isPlainObject(hint)) throw badValue('hint must be a string or an object');
+  if (!collection) return undefined;
+  const index = collection.indexes.find((candidate) =>
+    typeof hint === 'string' ? candidate.name === hint : valueKey(candidate.keyPattern) === valueKey(hint),
+  );
+  if (!index || index.spec.hidden === true) throw badValue(NO_SUCH_HINT);
+  if (!index.coversAllDocuments) {
+    throw notSupported(
+      `a hint of the sparse or partial index "${index.name}" (the server would answer from that index alone)`,
+    );
+  }
+  return undefined;
 }
 
 function validateSort(sort: Document): void {

@@ -2,23 +2,11 @@ import type { Document } from 'bson';
 import { runPipeline } from './aggregation';
 import type { CommandHandler } from './context';
 import { CommandError, badValue, notSupported } from './errors';
-import { findDocuments, guardComparisons, sortValues } from './query';
-import { valueKey, valuesAtPath } from './values';
+import { checkHint, findDocuments, guardComparisons, sortValues } from './query';
+import { isPlainObject, valueKey, valuesAtPath } from './values';
 
-/** find options whose meaning we do not reproduce; ignoring them would return wrong results. */
-const UNSUPPORTED_FIND_OPTIONS = [
-  'tailable',
-  'awaitData',
-  'min',
-  'max',
-  'returnKey',
-  'showRecordId',
-  'oplogReplay',
-];
-
-// hint, collation, comment, maxTimeMS, readConcern, allowDiskUse and noCursorTimeout are accepted and
-// ignored: every plan is correct without hint, strings compare binary-wise (no collation), and commands
-// finish synchronously long before any maxTimeMS.
+// Which options each command takes, and which of them are refused, is decided in options.ts before a
+// handler runs; README.md lists the decisions.
 
 /** Integer options; find validates them like the server's IDL (error 51024), count allows a negative limit. */
 const numberOption = (value: unknown, name: string, allowNegative = false): number => {
@@ -37,9 +25,6 @@ const numberOption = (value: unknown, name: string, allowNegative = false): numb
 };
 
 const find: CommandHandler = (command, { store, cursors, db }) => {
-  for (const option of UNSUPPORTED_FIND_OPTIONS) {
-    if (command[option]) throw notSupported(`find option "${option}"`);
-  }
   const name = String(command.find);
   const skip = numberOption(command.skip, 'skip');
   const limit = numberOption(command.limit, 'limit');
@@ -49,16 +34,29 @@ const find: CommandHandler = (command, { store, cursors, db }) => {
     projection: command.projection as Document | undefined,
     skip,
     limit,
-    variables: command.let as Document | undefined,
+    hint: command.hint,
   });
-  const singleBatch = command.singleBatch === true;
-  return { ...cursors.first(`${db}.${name}`, docs, { batchSize: command.batchSize, singleBatch }), ok: 1 };
+  const options = {
+    batchSize: command.batchSize,
+    singleBatch: command.singleBatch === true,
+    noCursorTimeout: command.noCursorTimeout === true,
+  };
+  return { ...cursors.first(`${db}.${name}`, docs, options), ok: 1 };
 };
 
-const getMore: CommandHandler = (command, { cursors }) => ({
-  ...cursors.getMore(Number(command.getMore), command.batchSize),
-  ok: 1,
-});
+const getMore: CommandHandler = (command, { cursors, db }) => {
+  if (typeof command.collection !== 'string') {
+    throw new CommandError(
+      40414,
+      'Location40414',
+      "BSON field 'getMore.collection' is missing but a required field",
+    );
+  }
+  return {
+    ...cursors.getMore(Number(command.getMore), `${db}.${command.collection}`, command.batchSize),
+    ok: 1,
+  };
+};
 
 const killCursors: CommandHandler = (command, { cursors }) => {
   const ids = ((command.cursors as unknown[] | undefined) ?? []).map(Number);
@@ -72,13 +70,14 @@ const count: CommandHandler = (command, { store, db }) => {
   const skip = numberOption(command.skip, 'skip');
   // count treats a negative limit like its absolute value, as the server does.
   const limit = Math.abs(numberOption(command.limit, 'limit', true));
+  checkHint(collection, command.hint);
   if (!collection) return { n: 0, ok: 1 };
   // estimatedDocumentCount sends a bare count: answer from the size, no scan.
   if (Object.keys(query).length === 0) {
     const n = Math.max(0, collection.size - skip);
     return { n: limit ? Math.min(n, limit) : n, ok: 1 };
   }
-  return { n: findDocuments(collection, { filter: query, skip, limit }).length, ok: 1 };
+  return { n: findDocuments(collection, { filter: query, skip, limit, hint: command.hint }).length, ok: 1 };
 };
 
 const distinct: CommandHandler = (command, { store, db }) => {
@@ -97,9 +96,16 @@ const distinct: CommandHandler = (command, { store, db }) => {
 
 const aggregate: CommandHandler = (command, { store, cursors, db }) => {
   if (command.explain) throw notSupported('aggregate explain');
+  if (!isPlainObject(command.cursor)) {
+    throw new CommandError(
+      9,
+      'FailedToParse',
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
+  }
   const target = command.aggregate;
-  const docs = runPipeline(store, db, target, command.pipeline, command.let as Document | undefined);
-  const cursorOptions = (command.cursor as Document | undefined) ?? {};
+  const docs = runPipeline(store, db, target, command.pipeline, command.hint);
+  const cursorOptions = command.cursor;
   const ns = typeof target === 'string' ? `${db}.${target}` : `${db}.$cmd.aggregate`;
   return { ...cursors.first(ns, docs, { batchSize: cursorOptions.batchSize }), ok: 1 };
 };

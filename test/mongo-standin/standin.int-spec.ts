@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { type RunningStandin, startMongoStandin } from './standin';
-
-const ROOT = join(__dirname, '..', '..');
+import { spawnStandinProcess } from './standin-process';
 
 async function eventually<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -59,28 +55,18 @@ describe('the mongo stand-in process', () => {
     await expect(startMongoStandin({ port: standin.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 
-  it('runs from the command line and stops on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        require.resolve('ts-node/dist/bin.js'),
-        '--transpile-only',
-        'test/mongo-standin/main.ts',
-        '--port',
-        '0',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const exited = once(child, 'exit');
-    const [line] = (await once(child.stdout, 'data')) as [Buffer];
-    const url = /listening on (mongodb:\/\/\S+)/.exec(line.toString())?.[1];
-    expect(url).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+$/);
-    client = await MongoClient.connect(url!, { serverSelectionTimeoutMS: 2000 });
-    expect(await client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
-    await client.close();
-    client = undefined;
-    child.kill('SIGTERM');
-    const [code] = (await exited) as [number | null];
-    expect(code).toBe(0);
-  }, 20000);
+  it('runs from the command line, says where it listens, and stops on SIGTERM', async () => {
+    const child = await spawnStandinProcess();
+    try {
+      expect(child.url).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+$/);
+      expect(child.output()).toContain(`mongo stand-in listening on ${child.url} (pid ${child.child.pid})`);
+      client = await MongoClient.connect(child.url, { serverSelectionTimeoutMS: 2000 });
+      expect(await client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
+      // Stopping with a client still connected: its pooled sockets must not keep the process alive.
+      child.child.kill('SIGTERM');
+      expect(await child.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await child.kill();
+    }
+  }, 60_000);
 });

@@ -1,8 +1,10 @@
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
+import { hostname } from 'node:os';
 import type { Document } from 'bson';
 import { runCommand } from './commands';
 import { CommandError } from './errors';
 import { CursorRegistry } from './cursors';
+import { type ConnectionState, ServerStats } from './stats';
 import { Store } from './store';
 import { MessageReader, type WireRequest, encodeOpMsg, encodeOpReply } from './wire';
 
@@ -27,25 +29,30 @@ export interface StandinOptions {
 
 /**
  * Starts an in-memory MongoDB wire-protocol stand-in that the official driver and mongoose connect to.
- * Test support only: no persistence, no transactions' isolation, no authentication.
+ * Test support only: no persistence, no transactions (refused, as on a standalone mongod), no authentication.
  */
 export async function startMongoStandin(options: StandinOptions = {}): Promise<RunningStandin> {
   const host = options.host ?? '127.0.0.1';
   const store = new Store();
   const cursors = new CursorRegistry();
+  const stats = new ServerStats();
   const sockets = new Set<Socket>();
-  let connections = 0;
 
   const server = createServer((socket) => {
+    const connection = stats.connectionOpened();
     sockets.add(socket);
     socket.setNoDelay(true);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      stats.connectionClosed(connection);
+    });
     // A reset from a client that went away needs no handling beyond dropping the socket.
     socket.on('error', () => socket.destroy());
-    serveConnection(socket, { store, cursors, connectionId: ++connections });
+    serveConnection(socket, { store, cursors, stats, connection });
   });
   await listen(server, options.port ?? 0, host);
   const port = (server.address() as AddressInfo).port;
+  stats.address = `${hostname()}:${port}`;
 
   const timer = setInterval(() => {
     const now = Date.now();
@@ -71,10 +78,12 @@ export async function startMongoStandin(options: StandinOptions = {}): Promise<R
 
 function serveConnection(
   socket: Socket,
-  context: { store: Store; cursors: CursorRegistry; connectionId: number },
+  context: { store: Store; cursors: CursorRegistry; stats: ServerStats; connection: ConnectionState },
 ): void {
+  const { stats, connection } = context;
   const reader = new MessageReader();
   socket.on('data', (chunk: Buffer) => {
+    stats.bytesReceived(chunk.length);
     let requests: WireRequest[];
     try {
       requests = reader.push(chunk);
@@ -84,8 +93,13 @@ function serveConnection(
       return;
     }
     for (const request of requests) {
+      stats.requestReceived();
       const reply = runCommand(request.body, context);
-      if (!request.moreToCome) socket.write(encodeReply(request, reply));
+      stats.requestServed(connection);
+      if (request.moreToCome) continue;
+      const encoded = encodeReply(request, reply);
+      stats.bytesSent(encoded.length);
+      socket.write(encoded);
     }
   });
 }

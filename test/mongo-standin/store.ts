@@ -1,16 +1,25 @@
 import type { Document } from 'bson';
 import { Collection } from './collection';
 import { CommandError, badValue, notSupported } from './errors';
+import { isSimpleCollation } from './options';
 import { valueKey } from './values';
 
-/** create options that would change behaviour we do not emulate; accepting them silently would lie. */
+/**
+ * create options that would change behaviour we do not emulate; accepting them silently would lie.
+ * The others (size and max without capped, storageEngine, indexOptionDefaults, validationLevel and
+ * validationAction without a validator, idIndex, temp) change nothing the stand-in could show.
+ */
 const UNSUPPORTED_CREATE_OPTIONS = [
   'capped',
   'validator',
   'timeseries',
   'clusteredIndex',
   'viewOn',
+  'pipeline',
   'changeStreamPreAndPostImages',
+  'expireAfterSeconds',
+  'encryptedFields',
+  'collation',
 ];
 
 /** All data of one stand-in: databases of collections, in memory, gone when the process stops. */
@@ -27,7 +36,10 @@ export class Store {
   }
 
   /** Like MongoDB 7 (SERVER-60064): creating an existing collection with the same options succeeds. */
-  createCollection(db: string, name: string, options: Document): Collection {
+  createCollection(db: string, name: string, requested: Document): Collection {
+    // A simple collation is the default: the server does not record it either.
+    const { collation, ...rest } = requested;
+    const options = isSimpleCollation(collation) ? rest : requested;
     const existing = this.collection(db, name);
     if (existing) {
       if (valueKey(existing.options) === valueKey(options)) return existing;
@@ -41,6 +53,7 @@ export class Store {
       if (options[option] !== undefined && options[option] !== false)
         throw notSupported(`create option "${option}"`);
     }
+    if (options.autoIndexId === false) throw notSupported('create option "autoIndexId: false"');
     return this.addCollection(db, name, options);
   }
 

@@ -38,12 +38,15 @@ function runBatch<T>(
 
 const withErrors = (writeErrors: WriteError[]): Document => (writeErrors.length ? { writeErrors } : {});
 
-const insert: CommandHandler = (command, { store, db }) => {
+// Like mongod, opcounters count inserted documents and executed update/delete statements.
+
+const insert: CommandHandler = (command, { store, db, stats, connection }) => {
   const collection = store.ensureCollection(db, String(command.insert));
   let n = 0;
   const writeErrors = runBatch<Doc>(command.documents, command.ordered, (doc) => {
     if (!isPlainObject(doc)) throw badValue('documents to insert must be objects');
     collection.insert(doc);
+    stats.count(connection, 'insert');
     n += 1;
   });
   return { n, ...withErrors(writeErrors), ok: 1 };
@@ -55,6 +58,8 @@ interface UpdateStatement {
   upsert?: boolean;
   multi?: boolean;
   arrayFilters?: Document[];
+  hint?: unknown;
+  /** findAndModify's sort; options.ts refuses it on update statements (MongoDB 8.0). */
   sort?: Document;
 }
 
@@ -64,6 +69,7 @@ const update: CommandHandler = (command, context) => {
   let nModified = 0;
   const upserted: Array<{ index: number; _id: unknown }> = [];
   const writeErrors = runBatch<UpdateStatement>(command.updates, command.ordered, (statement, index) => {
+    context.stats.count(context.connection, 'update');
     const outcome = updateWithStatement(context, name, statement);
     n += outcome.matched;
     nModified += outcome.modified;
@@ -99,7 +105,12 @@ function updateWithStatement(
   }
   const collection = store.collection(db, name);
   if (kind === 'operators') guardArithmetic(collection, statement.u);
-  const matches = findDocuments(collection, { filter, sort: statement.sort, limit: statement.multi ? 0 : 1 });
+  const matches = findDocuments(collection, {
+    filter,
+    sort: statement.sort,
+    limit: statement.multi ? 0 : 1,
+    hint: statement.hint,
+  });
   const options = { arrayFilters: statement.arrayFilters, filter };
   if (matches.length === 0) {
     if (!statement.upsert) return { matched: 0, modified: 0 };
@@ -130,15 +141,18 @@ function guardArithmetic(collection: Collection | undefined, update: Document): 
 interface DeleteStatement {
   q?: Document;
   limit?: number;
+  hint?: unknown;
 }
 
-const remove: CommandHandler = (command, { store, db }) => {
+const remove: CommandHandler = (command, { store, db, stats, connection }) => {
   const collection = store.collection(db, String(command.delete));
   let n = 0;
   const writeErrors = runBatch<DeleteStatement>(command.deletes, command.ordered, (statement) => {
+    stats.count(connection, 'delete');
     const matches = findDocuments(collection, {
       filter: statement.q ?? {},
-      limit: statement.limit === 1 ? 1 : 0,
+      limit: statement.limit,
+      hint: statement.hint,
     });
     for (const doc of matches) collection!.remove(doc);
     n += matches.length;
@@ -156,7 +170,7 @@ const findAndModify: CommandHandler = (command, context) => {
   }
   if (command.remove) {
     const collection = context.store.collection(context.db, name);
-    const [current] = findDocuments(collection, { filter, sort, limit: 1 });
+    const [current] = findDocuments(collection, { filter, sort, limit: 1, hint: command.hint });
     if (current) collection!.remove(current);
     return {
       lastErrorObject: { n: current ? 1 : 0 },
@@ -172,6 +186,7 @@ const findAndModify: CommandHandler = (command, context) => {
     u: command.update as Document | Document[],
     upsert: command.upsert === true,
     arrayFilters: command.arrayFilters as Document[] | undefined,
+    hint: command.hint,
     sort,
   });
   const value = command.new ? outcome.after : outcome.before;

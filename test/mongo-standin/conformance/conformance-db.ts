@@ -40,3 +40,18 @@ export async function failureOf(promise: Promise<unknown>): Promise<Failure> {
   }
   throw new Error('expected the operation to fail, but it succeeded');
 }
+
+/** What an operation came to: its value, or the server error code it failed with. */
+export type Outcome<T> = { value: T } | { code: unknown };
+
+/**
+ * Runs an operation that a real server performs and the stand-in may refuse, so one assertion can say
+ * "this result, or (stand-in) this refusal", like `conn.standin ? { code: 2 } : { value: 2 }`.
+ */
+export async function outcomeOf<T>(promise: Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { code: (error as { code?: unknown }).code };
+  }
+}
