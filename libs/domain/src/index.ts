@@ -6,3 +6,4 @@ export * from './attribution';
 export * from './delivery';
 export * from './network';
 export * from './ids';
+export * from './security';

@@ -1,3 +1,5 @@
+import { METRICS_REGISTRY } from '@ricochet/observability';
+import type { Registry } from 'prom-client';
 import { eventually } from '../../support/config';
 import {
   ADMIN_KEY,
@@ -156,7 +158,8 @@ describe('clicks and postback intake', () => {
       expect([missing.status, unknown.status]).toEqual([401, 401]);
       expect(await unknown.json()).toMatchObject({ code: 'INVALID_TOKEN' });
       expect((await p.repos.postbacks.list({}, { limit: 100 })).items.length).toBe(before);
-      const metrics = await (await fetch(`${p.baseUrl}/metrics`)).text();
+      // /metrics is closed on the gateway's public port (test/security covers it); read the registry.
+      const metrics = await p.gateway.get<Registry>(METRICS_REGISTRY).metrics();
       expect(metrics).toMatch(/ricochet_postback_invalid_token_total\{[^}]*\} 2/);
     });
 

@@ -1,4 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  isPostbackAuthError,
+  isPostbackParamError,
+  postbackParamErrorStatus,
+} from '@ricochet/domain/postback';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { ErrorResponse } from './error-response';
@@ -8,8 +13,9 @@ import type { ErrorResponse } from './error-response';
  * this table is the one place that decides what a domain failure means to an HTTP client.
  */
 const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
-  PostbackParamError: 400,
   TemplateError: 400,
+  JsonInputError: 400,
+  InvalidPatternError: 400,
   MoneyError: 400,
   PostbackConfigError: 400,
   InvalidCursorError: 400,
@@ -25,6 +31,7 @@ const STATUS_CODES: Readonly<Record<number, string>> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'BODY_TOO_LARGE',
   414: 'URI_TOO_LONG',
@@ -65,8 +72,7 @@ export class ErrorFilter implements ExceptionFilter {
     const error = (exception ?? {}) as ErrorLike;
     const name = typeof error.name === 'string' ? error.name : '';
     const message = typeof error.message === 'string' ? error.message : 'request failed';
-    // DESIGN §4.1: more than 100 parameters is a size limit (413), like an oversize body.
-    const domainStatus = error.code === 'TOO_MANY_PARAMETERS' ? 413 : DOMAIN_ERROR_STATUS[name];
+    const domainStatus = domainStatusOf(exception, name);
     if (domainStatus !== undefined) {
       return {
         statusCode: domainStatus,
@@ -92,6 +98,17 @@ export class ErrorFilter implements ExceptionFilter {
       errorId,
     };
   }
+}
+
+/**
+ * The intake's two named errors carry their status in their code: a parameter problem is 400, except
+ * TOO_MANY_PARAMETERS (413, a size limit like an oversize body, DESIGN §4.1) and UNSUPPORTED_MEDIA_TYPE
+ * (415); an authentication problem is 401 (token) or 403 (IP, signature). Other domain errors by name.
+ */
+function domainStatusOf(exception: unknown, name: string): number | undefined {
+  if (isPostbackParamError(exception)) return postbackParamErrorStatus(exception.code);
+  if (isPostbackAuthError(exception)) return exception.code === 'INVALID_TOKEN' ? 401 : 403;
+  return DOMAIN_ERROR_STATUS[name];
 }
 
 /** Named errors whose message starts with their machine code (`INVALID_CURSOR: …`) carry no `code` field. */

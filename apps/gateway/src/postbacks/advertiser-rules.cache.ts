@@ -8,12 +8,14 @@ import {
   type ParamMapInput,
   type PostbackRules,
 } from '@ricochet/domain/postback';
-import { POSTBACK_SIGNATURE_PARAMS } from '@ricochet/domain/delivery';
+import { POSTBACK_SIGNATURE_PARAMS, POSTBACK_TIMESTAMP_PARAM } from '@ricochet/domain/delivery';
 import type { AdvertiserRecord } from '@ricochet/persistence';
 
 /** An advertiser's intake settings compiled for the hot path. */
 export interface AdvertiserRules {
   postback: PostbackRules;
+  /** Names never stored nor offered to templates (lower case): the token, and for a signed advertiser its signature parameters. */
+  ignored: ReadonlySet<string>;
   /** Empty = any address. */
   allowedIps: Cidr[];
 }
@@ -30,21 +32,30 @@ export class AdvertiserRulesCache {
   rulesFor(advertiser: AdvertiserRecord): AdvertiserRules {
     let rules = this.compiled.get(advertiser);
     if (rules === undefined) {
+      const ignoredParams = ignoredParamsOf(advertiser);
       rules = {
         postback: compilePostbackRules({
           paramMap: toParamMapInput(advertiser.paramMap),
           statusMap: advertiser.statusMap,
-          // A signed advertiser's `sig`/`signature` is authentication, not a parameter to forward.
-          ignoredParams: advertiser.signingSecret
-            ? [...DEFAULT_IGNORED_PARAMS, ...POSTBACK_SIGNATURE_PARAMS]
-            : DEFAULT_IGNORED_PARAMS,
+          ignoredParams,
         }),
+        ignored: new Set(ignoredParams.map((name) => name.toLowerCase())),
         allowedIps: parseCidrList(advertiser.allowedIps),
       };
       this.compiled.set(advertiser, rules);
     }
     return rules;
   }
+}
+
+/**
+ * A signed advertiser's `sig`/`signature` (and a `v1` advertiser's `ts`) are authentication, not
+ * parameters to store or forward; nobody's `token` is ever stored (docs/decisions.md).
+ */
+function ignoredParamsOf(advertiser: AdvertiserRecord): string[] {
+  if (!advertiser.signingSecret) return [...DEFAULT_IGNORED_PARAMS];
+  const timestamp = advertiser.signatureScheme === 'legacy-body' ? [] : [POSTBACK_TIMESTAMP_PARAM];
+  return [...DEFAULT_IGNORED_PARAMS, ...POSTBACK_SIGNATURE_PARAMS, ...timestamp];
 }
 
 const CANONICAL: ReadonlySet<string> = new Set(CANONICAL_PARAMS);

@@ -16,8 +16,17 @@ export class AttributionDispatch {
   constructor(private readonly producer: AttributionProducer) {}
 
   /** @returns whether the job was enqueued within the budget. */
-  async dispatch(postbackId: string, attempt = 0): Promise<boolean> {
-    const enqueued = this.producer.attribute(postbackId, attempt).then(
+  dispatch(postbackId: string): Promise<boolean> {
+    return this.withinBudget(postbackId, this.producer.attribute(postbackId));
+  }
+
+  /** For a postback that may already have a job (parked, waiting for its click): run it now. */
+  redispatch(postbackId: string): Promise<boolean> {
+    return this.withinBudget(postbackId, this.producer.ensureAttribution(postbackId));
+  }
+
+  private async withinBudget(postbackId: string, enqueue: Promise<unknown>): Promise<boolean> {
+    const enqueued = enqueue.then(
       () => true,
       (error: unknown) => {
         this.logger.warn({

@@ -1,35 +1,52 @@
 import { Injectable } from '@nestjs/common';
-import { postbackSigningPayload, verifyPostbackSignature } from '@ricochet/domain/delivery';
+import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import type { ForwardMethod } from '@ricochet/domain/model';
 import { ipInCidrList } from '@ricochet/domain/network';
-import { isPostbackParamError, parsePostback, type ParsedPostback } from '@ricochet/domain/postback';
-import { type AdvertiserRecord, PostbackRepository } from '@ricochet/persistence';
-import { Lookups } from '../lookups/lookups.service';
-import { AdvertiserRulesCache } from './advertiser-rules.cache';
+import {
+  isPostbackParamError,
+  parsePostback,
+  type ParsedPostback,
+  type PostbackAuthError,
+  type PostbackParamError,
+} from '@ricochet/domain/postback';
+import { createRedactionPolicy, type RedactionPolicy } from '@ricochet/domain/security';
+import { type AdvertiserRecord, Lookups, PostbackRepository } from '@ricochet/persistence';
+import { StoreDeadline } from '../store/store-deadline.service';
+import { type AdvertiserRules, AdvertiserRulesCache } from './advertiser-rules.cache';
 import { AttributionDispatch } from './attribution-dispatch.service';
-import { invalidSignature, invalidToken, ipNotAllowed } from './postback-intake.errors';
+import { invalidToken, ipNotAllowed } from './postback-intake.errors';
 import { PostbackIntakeMetrics } from './postback-intake.metrics';
 import {
   collectPostbackParams,
   firstParam,
-  type RawPostbackRequest,
+  type PostbackParamsSource,
+  readPostbackBody,
   storableParams,
 } from './postback-params.parser';
-import { withStore } from './store-unavailable.error';
+import { checkPostbackSignature, type SignedRequest } from './postback-signature.check';
 
-/** One postback request as the controller hands it over. */
-export interface IntakeRequest extends RawPostbackRequest {
+/** One postback request as the controller hands it over, every part as received. */
+export interface IntakeRequest {
   method: ForwardMethod;
   /** The `:token` path segment, when the route has one. */
   pathToken?: string;
   /** Client address after fastify's trustProxy rules. */
   ip: string;
-  /** The query string as received, without `?` (signed GET postbacks). */
+  /** Fastify's parsed query string. */
+  query: unknown;
+  /** What the gateway's body parsers left: a form object, the text of a JSON body, or other text. */
+  body: unknown;
+  contentType?: string;
+  /** The request path as sent, before `?` (signed postbacks). */
+  path: string;
+  /** The query string as sent, without `?` (signed postbacks). */
   rawQuery: string;
-  /** The body bytes as received, when the app keeps them (signed POST postbacks). */
+  /** The body bytes as sent (signed postbacks). */
   rawBody?: Buffer;
   /** `X-Signature` header. */
   signature?: string;
+  /** `X-Timestamp` header. */
+  timestamp?: string;
 }
 
 export interface PostbackAccepted {
@@ -37,47 +54,61 @@ export interface PostbackAccepted {
   postbackId: string;
 }
 
+type ReadRequest = IntakeRequest & PostbackParamsSource & SignedRequest;
+
 /**
  * Postback intake (DESIGN §4.1): authenticate, store, enqueue. The 200 is sent only after MongoDB has
  * journaled the postback; every authenticated request is stored, refused ones as `rejected` with the
- * reason, so an operator sees what an advertiser sent and why it failed.
+ * reason, so an operator sees what an advertiser sent and why it failed. Nothing on this path throws
+ * on a hostile shape: the body is read once by non-recursive readers that report problems as
+ * {@link PostbackParamError}s, raised only after authentication.
  */
 @Injectable()
 export class PostbackIntakeService {
+  private readonly redaction: RedactionPolicy;
+
   constructor(
+    private readonly store: StoreDeadline,
     private readonly lookups: Lookups,
     private readonly rules: AdvertiserRulesCache,
     private readonly postbacks: PostbackRepository,
     private readonly dispatch: AttributionDispatch,
     private readonly metrics: PostbackIntakeMetrics,
-  ) {}
+    @InjectConfig() private readonly config: RicochetConfig,
+  ) {
+    this.redaction = createRedactionPolicy(config.security.redactNames);
+  }
 
-  async receive(request: IntakeRequest): Promise<PostbackAccepted> {
+  async receive(raw: IntakeRequest): Promise<PostbackAccepted> {
+    const request: ReadRequest = { ...raw, body: readPostbackBody(raw.body, raw.contentType) };
     const advertiser = await this.authenticate(request);
     const rules = this.rules.rulesFor(advertiser);
     if (rules.allowedIps.length > 0 && !ipInCidrList(request.ip, rules.allowedIps)) {
-      await this.reject(advertiser, request, 'IP_NOT_ALLOWED', ipNotAllowed(request.ip));
+      await this.reject(advertiser, rules, request, ipNotAllowed(request.ip));
     }
-    if (advertiser.signingSecret && !this.signatureValid(advertiser.signingSecret, request)) {
-      await this.reject(
-        advertiser,
-        request,
-        'INVALID_SIGNATURE',
-        invalidSignature(this.signatureOf(request) !== undefined),
-      );
+    if (advertiser.signingSecret) {
+      const refusal = checkPostbackSignature(request, {
+        secret: advertiser.signingSecret,
+        scheme: advertiser.signatureScheme,
+        toleranceMs:
+          advertiser.signatureToleranceSec !== undefined
+            ? advertiser.signatureToleranceSec * 1000
+            : this.config.security.signatureToleranceMs,
+        nowMs: Date.now(),
+      });
+      if (refusal) await this.reject(advertiser, rules, request, refusal);
     }
     let parsed: ParsedPostback;
     try {
       parsed = parsePostback(collectPostbackParams(request), rules.postback);
     } catch (error) {
-      const code = isPostbackParamError(error) ? error.code : codeOf(error);
-      if (code === undefined) throw error;
-      return this.reject(advertiser, request, code, error);
+      if (!isPostbackParamError(error)) throw error;
+      return this.reject(advertiser, rules, request, error);
     }
-    const postback = await withStore(() =>
+    const postback = await this.store.run(() =>
       this.postbacks.recordPostback({
         advertiserId: advertiser.id,
-        params: parsed.params,
+        params: this.redaction.redactParams(parsed.params),
         method: request.method,
         ip: request.ip,
         outcome: 'accepted',
@@ -98,10 +129,10 @@ export class PostbackIntakeService {
     return { status: 'accepted', postbackId: postback.id };
   }
 
-  private async authenticate(request: IntakeRequest): Promise<AdvertiserRecord> {
+  private async authenticate(request: ReadRequest): Promise<AdvertiserRecord> {
     const token = request.pathToken || firstParam(request, 'token');
     const advertiser =
-      token === undefined ? null : await withStore(() => this.lookups.advertiserByToken(token));
+      token === undefined ? null : await this.store.run(() => this.lookups.advertiserByToken(token));
     if (advertiser === null) {
       this.metrics.invalidTokens.inc();
       throw invalidToken();
@@ -109,49 +140,25 @@ export class PostbackIntakeService {
     return advertiser;
   }
 
-  private signatureOf(request: IntakeRequest): string | undefined {
-    return request.signature || firstParam(request, 'sig') || firstParam(request, 'signature');
-  }
-
-  private signatureValid(secret: string, request: IntakeRequest): boolean {
-    const signature = this.signatureOf(request);
-    if (signature === undefined) return false;
-    const payload = postbackSigningPayload({ rawQuery: request.rawQuery, rawBody: request.rawBody });
-    return verifyPostbackSignature({ secret, payload, signature });
-  }
-
-  /** Stores the refused postback, then throws `error` (the ErrorFilter answers it). */
+  /** Stores the refused postback (secrets dropped or masked), then throws `error` for the ErrorFilter. */
   private async reject(
     advertiser: AdvertiserRecord,
-    request: IntakeRequest,
-    reason: string,
-    error: unknown,
+    rules: AdvertiserRules,
+    request: ReadRequest,
+    error: PostbackAuthError | PostbackParamError,
   ): Promise<never> {
-    await withStore(() =>
+    await this.store.run(() =>
       this.postbacks.recordPostback({
         advertiserId: advertiser.id,
-        params: storableParams(request),
+        params: storableParams(request, rules.ignored, (params) => this.redaction.redactParams(params)),
         method: request.method,
         ip: request.ip,
         outcome: 'rejected',
-        rejectReason: reason,
-        rejectMessage: error instanceof Error ? messageOf(error) : String(error),
+        rejectReason: error.code,
+        rejectMessage: error.message.slice(0, 1024),
       }),
     );
     this.metrics.received.inc({ result: 'rejected' });
     throw error;
   }
-}
-
-/** The `code` of an HTTP exception raised while reading the parameters (INVALID_JSON_SHAPE, 415). */
-function codeOf(error: unknown): string | undefined {
-  const response = (error as { getResponse?: () => unknown }).getResponse?.();
-  const code = (response as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function messageOf(error: Error): string {
-  const response = (error as { getResponse?: () => unknown }).getResponse?.();
-  const message = (response as { message?: unknown } | undefined)?.message;
-  return (typeof message === 'string' ? message : error.message).slice(0, 1024);
 }

@@ -1,8 +1,8 @@
 import { verifyStandardWebhook } from '@ricochet/domain/delivery';
-import { TemplateError } from '@ricochet/domain/templates';
+import { TemplateRenderError } from '@ricochet/domain/templates';
 import type { EndpointRecord } from '@ricochet/persistence';
-import { DeliveryRequestBuilder } from './delivery-request.builder';
-import { MAX_MATCH_BYTES, SNIPPET_BYTES } from './http-sender';
+import { DeliveryRequestBuilder, SUCCESS_MATCH_BYTES } from './delivery-request.builder';
+import { SNIPPET_BYTES } from './http-sender';
 
 function endpoint(overrides: Partial<EndpointRecord> = {}): EndpointRecord {
   return {
@@ -78,12 +78,53 @@ describe('DeliveryRequestBuilder', () => {
   it('reads more of the response when a success body match is configured', () => {
     const request = builder.build(endpoint({ successBodyMatch: '^OK' }), values, 'd4', now);
     expect(request.successBodyMatch?.test('OK done')).toBe(true);
-    expect(request.readBytes).toBe(MAX_MATCH_BYTES);
+    expect(request.successBodyMatch?.test('not OK')).toBe(false);
+    expect(request.readBytes).toBe(SUCCESS_MATCH_BYTES);
   });
 
-  it('refuses a stored template that does not compile', () => {
+  it('matches a catastrophic-backtracking pattern in linear time', () => {
+    const request = builder.build(endpoint({ successBodyMatch: '(a+)+$' }), values, 'd6', now);
+    const started = process.hrtime.bigint();
+    expect(request.successBodyMatch?.test(`${'a'.repeat(30)}!`)).toBe(false);
+    expect(request.successBodyMatch?.test(`${'a'.repeat(SUCCESS_MATCH_BYTES - 1)}!`)).toBe(false);
+    // A backtracking engine takes seconds on the 30-character body alone.
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
+  });
+
+  it('percent-encodes header values outside visible ASCII instead of producing an unsendable header', () => {
+    const request = builder.build(
+      endpoint({ headers: { 'X-Uni': '{sub2}' } }),
+      { ...values, sub2: 'café ☃' },
+      'd7',
+      now,
+    );
+    expect(request.headers['x-uni']).toBe('caf%C3%A9%20%E2%98%83');
+  });
+
+  it.each<[string, Partial<EndpointRecord>, string]>([
+    ['a template that does not compile', { url: 'https://p.example/?x=${SUBID}' }, 'url'],
+    ['a pattern RE2 cannot run', { successBodyMatch: '(?=OK)' }, 'successBodyMatch'],
+    ['an invalid header name', { headers: { 'X Bad': 'v' } }, 'headers.X Bad'],
+    ['a non-ASCII header literal', { headers: { 'X-Lit': 'café' } }, 'headers.X-Lit'],
+  ])('refuses %s with a TemplateRenderError naming the field', (_what, overrides, field) => {
+    let thrown: unknown;
+    try {
+      builder.build(endpoint(overrides), values, 'd5', now);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TemplateRenderError);
+    expect(thrown).toMatchObject({ name: 'TemplateRenderError', errorClass: 'template_error', field });
+  });
+
+  it('refuses a header value that renders longer than 8 KiB', () => {
     expect(() =>
-      builder.build(endpoint({ url: 'https://p.example/?x=${SUBID}' }), values, 'd5', now),
-    ).toThrow(TemplateError);
+      builder.build(
+        endpoint({ headers: { 'X-Long': '{postback.note}' } }),
+        { ...values, postback: { note: 'n'.repeat(9000) } },
+        'd8',
+        now,
+      ),
+    ).toThrow(TemplateRenderError);
   });
 });

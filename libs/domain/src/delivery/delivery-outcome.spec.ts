@@ -1,11 +1,5 @@
 import { ForbiddenDestinationError } from '../network/forbidden-destination.error';
-import {
-  THROTTLED_MIN_DELAY_MS,
-  classifyNetworkError,
-  classifyResponse,
-  toDeliveryError,
-} from './delivery-outcome';
-import { EndpointGoneError, PermanentDeliveryError, RetryableDeliveryError } from './delivery.errors';
+import { THROTTLED_MIN_DELAY_MS, classifyNetworkError, classifyResponse } from './delivery-outcome';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 
@@ -189,35 +183,5 @@ describe('classifyNetworkError', () => {
     const b = new Error('b', { cause: a });
     a.cause = b;
     expect(classifyNetworkError(a)).toEqual({ kind: 'retry', errorClass: 'network_error' });
-  });
-});
-
-describe('toDeliveryError', () => {
-  it('turns a retry outcome into a RetryableDeliveryError that keeps the Retry-After', () => {
-    const err = toDeliveryError({ kind: 'retry', errorClass: 'http_429', retryAfterMs: 60_000 });
-    expect(err).toBeInstanceOf(RetryableDeliveryError);
-    expect(err).toMatchObject({
-      name: 'RetryableDeliveryError',
-      errorClass: 'http_429',
-      retryAfterMs: 60_000,
-      permanent: false,
-    });
-  });
-
-  it('turns a permanent outcome into a PermanentDeliveryError with the given message', () => {
-    const err = toDeliveryError({ kind: 'permanent', errorClass: 'http_4xx' }, 'HTTP 404 from partner');
-    expect(err).toBeInstanceOf(PermanentDeliveryError);
-    expect(err).toMatchObject({
-      name: 'PermanentDeliveryError',
-      errorClass: 'http_4xx',
-      message: 'HTTP 404 from partner',
-    });
-  });
-
-  it('turns gone into an EndpointGoneError, which is also permanent', () => {
-    const err = toDeliveryError({ kind: 'gone' });
-    expect(err).toBeInstanceOf(EndpointGoneError);
-    expect(err).toBeInstanceOf(PermanentDeliveryError);
-    expect(err).toMatchObject({ name: 'EndpointGoneError', errorClass: 'gone', permanent: true });
   });
 });

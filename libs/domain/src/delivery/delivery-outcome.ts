@@ -1,10 +1,6 @@
 import { isForbiddenDestinationError } from '../network/forbidden-destination.error';
-import {
-  type DeliveryErrorClass,
-  EndpointGoneError,
-  PermanentDeliveryError,
-  RetryableDeliveryError,
-} from './delivery.errors';
+import type { BodyMatcher } from '../security/linear-pattern';
+import type { DeliveryErrorClass } from './error-classes';
 import { parseRetryAfter } from './retry-after';
 
 /** What one HTTP attempt means for its delivery. */
@@ -32,8 +28,12 @@ export interface ResponseFacts {
   status: number;
   /** Response body, already truncated by the client; only read when `successBodyMatch` is set. */
   body?: string;
-  /** Endpoint's success check for 2xx bodies (admin-supplied; run on the truncated body only). */
-  successBodyMatch?: RegExp;
+  /**
+   * Endpoint's success check for 2xx bodies (admin-supplied; run on the truncated body only). Build it
+   * with `LinearPattern.compile`: a receiver's body must never be matched by a backtracking engine. A
+   * `RegExp` still works (tests, old callers) but gets no such guarantee.
+   */
+  successBodyMatch?: BodyMatcher;
   /** Response headers as undici returns them (lower-case names); looked up case-insensitively. */
   headers: Record<string, string | string[] | undefined>;
   /** Clock for HTTP-date Retry-After values; defaults to the current time. */
@@ -137,32 +137,8 @@ export function classifyNetworkError(err: unknown): RetryOutcome | PermanentOutc
   return { kind: 'retry', errorClass: 'network_error' };
 }
 
-/**
- * The named error for a failed outcome, for code that signals failure by throwing (the worker maps
- * permanent ones to BullMQ's `UnrecoverableError`).
- */
-export function toDeliveryError(
-  outcome: Exclude<DeliveryOutcome, { kind: 'delivered' }>,
-  message?: string,
-): RetryableDeliveryError | PermanentDeliveryError {
-  switch (outcome.kind) {
-    case 'gone':
-      return message === undefined ? new EndpointGoneError() : new EndpointGoneError(message);
-    case 'permanent':
-      return new PermanentDeliveryError(
-        outcome.errorClass,
-        message ?? `delivery failed permanently (${outcome.errorClass})`,
-      );
-    case 'retry':
-      return new RetryableDeliveryError(
-        outcome.errorClass,
-        message ?? `delivery failed, will retry (${outcome.errorClass})`,
-        outcome.retryAfterMs,
-      );
-  }
-}
-
-function matches(pattern: RegExp, body: string): boolean {
+function matches(pattern: BodyMatcher, body: string): boolean {
+  if (!(pattern instanceof RegExp)) return pattern.test(body);
   // A copy without g/y: a shared RegExp's lastIndex would otherwise make every other test fail.
   return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')).test(body);
 }

@@ -18,19 +18,19 @@ export {
   THROTTLED_MIN_DELAY_MS,
   classifyNetworkError,
   classifyResponse,
-  toDeliveryError,
 } from './delivery-outcome';
-export {
-  DELIVERY_ERROR_CLASSES,
-  type DeliveryErrorClass,
-  EndpointGoneError,
-  PermanentDeliveryError,
-  RetryableDeliveryError,
-} from './delivery.errors';
+export { DELIVERY_ERROR_CLASSES, type DeliveryErrorClass } from './error-classes';
 export {
   POSTBACK_SIGNATURE_PARAMS,
+  POSTBACK_SIGNATURE_SCHEMES,
+  POSTBACK_TIMESTAMP_PARAM,
+  type PostbackRequestParts,
+  type PostbackSignatureScheme,
+  canonicalPostbackString,
   computePostbackSignature,
+  parseSignatureTimestamp,
   postbackSigningPayload,
+  signedQueryString,
   verifyPostbackSignature,
 } from './postback-signature';
 export { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after';

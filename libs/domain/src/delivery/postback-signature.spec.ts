@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
 import {
+  canonicalPostbackString,
   computePostbackSignature,
+  parseSignatureTimestamp,
   postbackSigningPayload,
+  signedQueryString,
   verifyPostbackSignature,
 } from './postback-signature';
 
@@ -79,5 +82,59 @@ describe('verifyPostbackSignature', () => {
     expect(verifyPostbackSignature({ secret: SECRET, payload: Buffer.from(PAYLOAD), signature: HEX })).toBe(
       true,
     );
+  });
+});
+
+describe('canonicalPostbackString (v1)', () => {
+  it('joins timestamp, method, path, query without signatures and the raw body with line feeds', () => {
+    const canonical = canonicalPostbackString({
+      timestamp: '1767225600',
+      method: 'post',
+      path: '/postback/k3Jd',
+      rawQuery: '?event=ftd&sig=ff&note=a%20b',
+      rawBody: Buffer.from('{"click_id":"c1"}'),
+    });
+    expect(canonical.toString('utf8')).toBe(
+      '1767225600\nPOST\n/postback/k3Jd\nevent=ftd&note=a%20b\n{"click_id":"c1"}',
+    );
+  });
+
+  it('matches the documented Node example byte for byte', () => {
+    const ts = '1767225600';
+    const body = '{"click_id":"c7Hq2LmN0pRs4TuV6wXy8z","payout":"12.50"}';
+    const expected = createHmac('sha256', SECRET)
+      .update(`${ts}\nPOST\n/postback/TOKEN\nevent=ftd\n${body}`)
+      .digest('hex');
+    const payload = canonicalPostbackString({
+      timestamp: ts,
+      method: 'POST',
+      path: '/postback/TOKEN',
+      rawQuery: 'event=ftd',
+      rawBody: body,
+    });
+    expect(computePostbackSignature(SECRET, payload)).toBe(expected);
+  });
+});
+
+describe('signedQueryString', () => {
+  it.each([
+    ['a=1&sig=x', 'a=1'],
+    ['sig=x&a=1', 'a=1'],
+    ['a=1&Signature=x&b=2', 'a=1&b=2'],
+    ['a=1&&b=2&si%67=x', 'a=1&&b=2'],
+    ['sig=x', ''],
+    ['', ''],
+    ['sig1=x&design=y', 'sig1=x&design=y'],
+  ])('signs %p as %p', (raw, signed) => {
+    expect(signedQueryString(raw)).toBe(signed);
+  });
+});
+
+describe('parseSignatureTimestamp', () => {
+  it('takes unix seconds only', () => {
+    expect(parseSignatureTimestamp('1767225600')).toBe(1_767_225_600_000);
+    for (const bad of ['', '-1', '1.5', '1e9', ' 1', '1767225600000000', 'now']) {
+      expect(parseSignatureTimestamp(bad)).toBeUndefined();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { type SsrfPolicy, STRICT_SSRF_POLICY, checkAddress } from './address-rules';
 import { ForbiddenDestinationError } from './forbidden-destination.error';
+import { createRedactionPolicy, DEFAULT_REDACTED_NAMES } from '../security/redaction';
 
 /** What the HTTP client needs to know about a destination that passed the static checks. */
 export interface CheckedDestination {
@@ -71,76 +72,15 @@ export function checkDestinationUrl(
   return { protocol, hostname, port };
 }
 
-/** Query parameter names always masked by {@link redactUrl} (compared case-insensitively, `-`/`_`/`.` ignored). */
-export const SECRET_PARAM_NAMES = [
-  'token',
-  'key',
-  'secret',
-  'apikey',
-  'password',
-  'passwd',
-  'pwd',
-  'sig',
-  'signature',
-  'auth',
-  'authorization',
-  'hash',
-] as const;
-
-const SECRET_SUBSTRINGS = ['token', 'secret', 'password', 'apikey', 'signature'];
-// `api_key`, `x-auth`, `hmac_sig`: a secret word as the last segment of a compound name.
-const SECRET_SUFFIX = /(^|[_.-])(key|sig|auth|hash)$/;
-const MASK = '***';
+/** Names always masked by {@link redactUrl}; the one list is the redaction policy's (security/redaction). */
+export const SECRET_PARAM_NAMES: readonly string[] = DEFAULT_REDACTED_NAMES;
 
 /**
- * Masks what must not reach logs or the attempt trail: URL userinfo (`https://***:***@host`) and the
- * values of query parameters whose names look secret — {@link SECRET_PARAM_NAMES}, names containing
- * token/secret/password/apikey/signature, names ending in `_key`/`-auth`/`_sig`/`_hash` — plus any
- * `extraSecretParams`. Everything else, including the order and encoding of other parameters, is kept.
- * An unparsable URL is still masked as far as its shape allows.
+ * Masks what must not reach logs or the attempt trail — URL userinfo, secret-named query parameters and
+ * secret-looking path segments — with the default redaction policy plus `extraSecretParams`
+ * (see `RedactionPolicy.redactUrl`). Kept here for existing callers; new code should build one
+ * policy with `createRedactionPolicy(config.security.redactNames)` and call its `redactUrl`.
  */
 export function redactUrl(url: string, extraSecretParams: readonly string[] = []): string {
-  const extra = new Set(extraSecretParams.map(normaliseName));
-  const hashAt = url.indexOf('#');
-  const beforeHash = hashAt === -1 ? url : url.slice(0, hashAt);
-  const fragment = hashAt === -1 ? '' : url.slice(hashAt);
-  const queryAt = beforeHash.indexOf('?');
-  const base = queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt);
-  const query = queryAt === -1 ? undefined : beforeHash.slice(queryAt + 1);
-
-  const redactedBase = base.replace(
-    /^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i,
-    (_m, scheme: string, userinfo: string) =>
-      `${scheme}${userinfo.includes(':') ? `${MASK}:${MASK}` : MASK}@`,
-  );
-  if (query === undefined) return redactedBase + fragment;
-  const redactedQuery = query
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq === -1) return pair;
-      return isSecretName(pair.slice(0, eq), extra) ? `${pair.slice(0, eq)}=${MASK}` : pair;
-    })
-    .join('&');
-  return `${redactedBase}?${redactedQuery}${fragment}`;
-}
-
-function isSecretName(rawName: string, extra: ReadonlySet<string>): boolean {
-  let name: string;
-  try {
-    name = decodeURIComponent(rawName.replace(/\+/g, ' ')).toLowerCase();
-  } catch {
-    name = rawName.toLowerCase();
-  }
-  const normalised = normaliseName(name);
-  return (
-    extra.has(normalised) ||
-    (SECRET_PARAM_NAMES as readonly string[]).includes(normalised) ||
-    SECRET_SUBSTRINGS.some((s) => normalised.includes(s)) ||
-    SECRET_SUFFIX.test(name)
-  );
-}
-
-function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]/g, '');
+  return createRedactionPolicy(extraSecretParams).redactUrl(url);
 }

@@ -4,3 +4,5 @@ export { POSTBACK_LIMITS, DEFAULT_IGNORED_PARAMS } from './postback-limits';
 export * from './param-map';
 export * from './status-map';
 export * from './postback-parser';
+export * from './postback-auth.error';
+export { readJsonParams, type JsonParamsReading } from './json-params';

@@ -296,3 +296,22 @@ describe('parsePostback', () => {
     });
   });
 });
+
+describe('placeholder-looking click ids', () => {
+  it.each(['<clickid>', '{}', '{', '$', '[clickid]', '${SUBID}', '#s2#', '%subid%', '%%', '-', '..'])(
+    'refuses %p with INVALID_CLICK_ID',
+    (clickId) => {
+      expect(() => parsePostback({ click_id: clickId })).toThrow(/^INVALID_CLICK_ID: /);
+    },
+  );
+
+  it.each([
+    'c7Hq2LmN0pRs4TuV6wXy8z',
+    '550e8400-e29b-41d4-a716-446655440000',
+    'Cj0KCQiA_gclid.like~id',
+    '7',
+    'ünï',
+  ])('accepts the real click id %p', (clickId) => {
+    expect(parsePostback({ click_id: clickId }).clickId).toBe(clickId);
+  });
+});

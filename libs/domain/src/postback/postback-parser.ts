@@ -95,12 +95,28 @@ function isEventChar(c: number): boolean {
   );
 }
 
-/** A value such as `{clickid}`, `${SUBID}`, `[clickid]`, `#s2#` or `%subid%`: a macro nobody filled in. */
-function looksLikeUnreplacedMacro(value: string): boolean {
+/**
+ * A click id that is a placeholder nobody filled in rather than an id: any value holding a template
+ * delimiter — `{ } [ ] < > $` (`{clickid}`, `${SUBID}`, `[clickid]`, `<clickid>`, `{}`, `{`, `$`) — a
+ * `#…#` or `%…%` pair (`#s2#`, `%subid%`), or no letter or digit at all (`-`, `%%`, `..`). Real click
+ * ids (ours are base64url, partners' are hex, UUIDs, gclid-style `A-Za-z0-9._~-`) never look like that.
+ */
+export function looksLikePlaceholder(value: string): boolean {
+  let alphanumeric = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (PLACEHOLDER_CHARS.has(c)) return true;
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c > 0x7f) {
+      alphanumeric = true;
+    }
+  }
   const first = value[0];
   const last = value[value.length - 1];
-  return value.length >= 3 && '{$[#%'.includes(first) && '}]#%'.includes(last);
+  const paired = value.length >= 3 && first === last && (first === '#' || first === '%');
+  return paired || !alphanumeric;
 }
+
+const PLACEHOLDER_CHARS: ReadonlySet<number> = new Set([...'{}[]<>$'].map((c) => c.charCodeAt(0)));
 
 /** One value per name: identical repeats collapse, different repeats are ambiguous. */
 function singleValue(name: string, raw: string | readonly string[]): string {
@@ -222,12 +238,12 @@ function readClickId(slot: Slot | undefined, rules: PostbackRules): string {
       `"${name}" must be a click id of at most ${POSTBACK_LIMITS.maxClickIdLength} printable characters, got ${quoteReceived(value)}`,
     );
   }
-  if (looksLikeUnreplacedMacro(value)) {
+  if (looksLikePlaceholder(value)) {
     throw new PostbackParamError(
       'INVALID_CLICK_ID',
       name,
-      `"${name}" is ${quoteReceived(value)}, a macro placeholder the sender did not fill in; ` +
-        `fix the macro in the advertiser's postback URL`,
+      `"${name}" is ${quoteReceived(value)}, which looks like a macro placeholder the sender did not ` +
+        `fill in, not a click id; fix the macro in the advertiser's postback URL`,
     );
   }
   return value;

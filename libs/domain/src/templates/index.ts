@@ -1,4 +1,5 @@
 export * from './template.error';
+export * from './template-render.error';
 export * from './macros';
 export * from './macro-values';
 export { suggestMacro, equivalentMacro } from './macro-hints';
@@ -7,6 +8,7 @@ export { parseTemplate, type TemplateSegment, type TextSegment, type MacroSegmen
 export * from './template-compiler';
 export {
   renderTemplate,
+  encodeHeaderValue,
   isJsonLiteral,
   type CompiledTemplate,
   type CompiledMacroSegment,

@@ -119,5 +119,12 @@ describe('compileTemplate', () => {
       ]);
       expectRefused('a\r\nX-Evil: 1', 'header', 'INVALID_HEADER_TEMPLATE');
     });
+
+    it.each(['café {sub1}', 'x-{sub1}-☃', '\u00a0{sub1}'])(
+      'refuses the non-ASCII header text %p (undici cannot send it)',
+      (source) => {
+        expectRefused(source, 'header', 'INVALID_HEADER_TEMPLATE');
+      },
+    );
   });
 });

@@ -46,7 +46,8 @@ function isControl(c: number): boolean {
  *   `{timestamp}`, `{postback.NAME}` and mappings onto JSON literals (`{status:approved=1,rejected=0}`)
  *   may stand unquoted; the body rendered with sample values parses as JSON;
  * - `form-body`: no spaces or control characters in the literal text;
- * - `header`: no control characters other than tab.
+ * - `header`: printable ASCII, space and tab only (every macro may appear; its value is percent-encoded
+ *   outside visible ASCII when rendered, so what is saved is always sendable).
  *
  * @throws TemplateError with the code, the field, the offending token and a hint.
  */
@@ -91,8 +92,8 @@ export function compileTemplate(source: string, options: CompileTemplateOptions)
         compiled,
         field,
         'INVALID_HEADER_TEMPLATE',
-        (c) => isControl(c) && c !== 0x09,
-        'a header value is one line',
+        (c) => (isControl(c) && c !== 0x09) || c > 0x7e,
+        'a header value is one line of ASCII; macro values are percent-encoded when they are not',
       );
       break;
   }
@@ -114,8 +115,9 @@ function checkLiteralText(
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     if (forbidden(c)) {
+      const point = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
       const what =
-        c === 0x20 ? 'a space' : `the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+        c === 0x20 ? 'a space' : isControl(c) ? `the control character ${point}` : `the character ${point}`;
       throw new TemplateError(
         code,
         field,

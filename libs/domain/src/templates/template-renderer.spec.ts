@@ -115,11 +115,29 @@ describe('renderTemplate', () => {
   });
 
   describe('headers', () => {
-    it('passes values raw but strips line breaks and control characters', () => {
-      const compiled = compileTemplate('Bearer {postback.key}', { kind: 'header' });
-      expect(renderTemplate(compiled, { postback: { key: 'a b\r\nX-Evil: 1\u0000\tz' } })).toBe(
-        'Bearer a bX-Evil: 1\tz',
+    it('percent-encodes line breaks, control characters and spaces, so a value cannot split the header', () => {
+      const compiled = compileTemplate('Bearer {postback.auth_value}', { kind: 'header' });
+      expect(renderTemplate(compiled, { postback: { auth_value: 'a b\r\nX-Evil: 1\u0000\tz' } })).toBe(
+        'Bearer a%20b%0D%0AX-Evil:%201%00%09z',
       );
+    });
+
+    it('percent-encodes non-ASCII values as UTF-8 and % itself, so they decode back exactly', () => {
+      const compiled = compileTemplate('{sub2}', { kind: 'header' });
+      const rendered = renderTemplate(compiled, { sub2: 'café ☃ 50% 😀' });
+      expect(rendered).toBe('caf%C3%A9%20%E2%98%83%2050%25%20%F0%9F%98%80');
+      expect(decodeURIComponent(rendered)).toBe('café ☃ 50% 😀');
+      expect(rendered).toMatch(/^[\x21-\x7e]*$/);
+    });
+
+    it('keeps visible ASCII as is', () => {
+      const compiled = compileTemplate('k-{txid}', { kind: 'header' });
+      expect(renderTemplate(compiled, { txid: 'A/b+c=d:e;f,g"h' })).toBe('k-A/b+c=d:e;f,g"h');
+    });
+
+    it('turns a lone surrogate into U+FFFD instead of throwing', () => {
+      const compiled = compileTemplate('{sub1}', { kind: 'header' });
+      expect(renderTemplate(compiled, { sub1: 'a\ud800b' })).toBe('a%EF%BF%BDb');
     });
   });
 

@@ -43,14 +43,26 @@ function encodeFormComponent(value: string): string {
     .replace(SPACE_ESCAPE, '+');
 }
 
-/** Drops control characters other than tab: CR/LF would split the header, the rest is refused by HTTP. */
-function stripHeaderControls(value: string): string {
+/**
+ * Header values carry visible ASCII only: every character outside `!`…`~` (space, tab, controls,
+ * non-ASCII) and `%` itself is percent-encoded as UTF-8 (`café ☃` → `caf%C3%A9%20%E2%98%83`), so any
+ * value is sendable, cannot split the header, and decodes back exactly.
+ */
+export function encodeHeaderValue(value: string): string {
   let out = '';
   let start = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
-      out += value.slice(start, i);
+    if (c > 0x20 && c < 0x7f && c !== 0x25) continue;
+    out += value.slice(start, i);
+    if (c < 0x80) {
+      out += `%${c.toString(16).toUpperCase().padStart(2, '0')}`;
+      start = i + 1;
+    } else {
+      // A surrogate pair is one character: encode both halves together.
+      const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < value.length ? 2 : 1;
+      out += encodeUriComponentSafe(value.slice(i, i + pair));
+      i += pair - 1;
       start = i + 1;
     }
   }
@@ -73,7 +85,7 @@ const ENCODERS: Record<TemplateKind, Encoder> = {
   'forward-url': encodeUriComponentSafe,
   'form-body': encodeFormComponent,
   'json-body': encodeJson,
-  header: stripHeaderControls,
+  header: encodeHeaderValue,
 };
 
 function postbackValue(
@@ -106,7 +118,8 @@ function macroValue(segment: MacroSegment, values: MacroValues): string {
  * - JSON bodies: JSON string escaping inside quotes; an unquoted macro renders as a JSON value — the
  *   value itself when it is a number/`true`/`false`/`null`, `null` when empty, else a quoted string —
  *   so the body stays valid JSON whatever the value;
- * - headers: the value as is, minus control characters other than tab (CR/LF cannot split a header).
+ * - headers: visible ASCII kept, everything else (space, controls, non-ASCII) and `%` percent-encoded
+ *   ({@link encodeHeaderValue}), so a value never makes a header unsendable.
  *
  * A missing value renders as empty text, never as the literal `{macro}`. Mapped macros translate the
  * value first, and the translation is encoded the same way.

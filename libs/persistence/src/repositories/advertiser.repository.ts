@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { PostbackSignatureScheme } from '@ricochet/domain/delivery';
 import { CanonicalParam, ConversionStatus } from '@ricochet/domain/model';
 import { Model } from 'mongoose';
 import { DuplicateKeyError, isDuplicateKeyError } from '../persistence.errors';
@@ -19,6 +20,10 @@ export interface AdvertiserRecord {
   statusMap: Record<string, ConversionStatus>;
   defaultCurrency: string;
   signingSecret?: string;
+  /** How signed postbacks are checked: `v1` unless the advertiser was switched to `legacy-body`. */
+  signatureScheme: PostbackSignatureScheme;
+  /** Tolerance of a `v1` signature's timestamp in seconds; absent = the gateway's SIGNATURE_TOLERANCE. */
+  signatureToleranceSec?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -31,11 +36,14 @@ export interface NewAdvertiser {
   statusMap?: Record<string, ConversionStatus>;
   defaultCurrency?: string;
   signingSecret?: string;
+  signatureScheme?: PostbackSignatureScheme;
+  signatureToleranceSec?: number;
 }
 
-/** Fields to change; `signingSecret: null` removes the secret. */
-export type AdvertiserPatch = Partial<Omit<NewAdvertiser, 'signingSecret'>> & {
+/** Fields to change; `signingSecret: null` removes the secret, `signatureToleranceSec: null` the own tolerance. */
+export type AdvertiserPatch = Partial<Omit<NewAdvertiser, 'signingSecret' | 'signatureToleranceSec'>> & {
   signingSecret?: string | null;
+  signatureToleranceSec?: number | null;
 };
 
 @Injectable()
@@ -80,10 +88,18 @@ export class AdvertiserRepository {
     if (!_id) {
       return null;
     }
-    const { signingSecret, ...fields } = patch;
+    const { signingSecret, signatureToleranceSec, ...fields } = patch;
+    const unset = {
+      ...(signingSecret === null ? { signingSecret: 1 as const } : {}),
+      ...(signatureToleranceSec === null ? { signatureToleranceSec: 1 as const } : {}),
+    };
     const update = {
-      $set: compact({ ...fields, ...(typeof signingSecret === 'string' ? { signingSecret } : {}) }),
-      ...(signingSecret === null ? { $unset: { signingSecret: 1 as const } } : {}),
+      $set: compact({
+        ...fields,
+        ...(typeof signingSecret === 'string' ? { signingSecret } : {}),
+        ...(typeof signatureToleranceSec === 'number' ? { signatureToleranceSec } : {}),
+      }),
+      ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
     };
     try {
       const doc = await this.advertisers
@@ -121,6 +137,10 @@ function toAdvertiserRecord(doc: Advertiser): AdvertiserRecord {
     statusMap: { ...doc.statusMap },
     defaultCurrency: doc.defaultCurrency,
     ...(doc.signingSecret !== undefined ? { signingSecret: doc.signingSecret } : {}),
+    signatureScheme: doc.signatureScheme ?? 'v1',
+    ...(typeof doc.signatureToleranceSec === 'number'
+      ? { signatureToleranceSec: doc.signatureToleranceSec }
+      : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { POSTBACK_SIGNATURE_SCHEMES, type PostbackSignatureScheme } from '@ricochet/domain/delivery';
 import { CanonicalParam, ConversionStatus } from '@ricochet/domain/model';
 import { Types } from 'mongoose';
 
@@ -32,6 +33,14 @@ export class Advertiser {
   /** Optional HMAC secret for signed postbacks. */
   @Prop({ type: String })
   signingSecret?: string;
+
+  /** How signed postbacks are checked; unset = `v1` (whole request + timestamp). `legacy-body` only when set. */
+  @Prop({ type: String, enum: POSTBACK_SIGNATURE_SCHEMES })
+  signatureScheme?: PostbackSignatureScheme;
+
+  /** Tolerance of a `v1` signature's timestamp, in seconds; unset = SIGNATURE_TOLERANCE. */
+  @Prop({ type: Number, min: 1, max: 86_400 })
+  signatureToleranceSec?: number;
 
   createdAt!: Date;
   updatedAt!: Date;

@@ -49,6 +49,8 @@ export function toAdvertiserResponse(record: AdvertiserRecord): AdvertiserRespon
     statusMap: record.statusMap,
     defaultCurrency: record.defaultCurrency,
     hasSigningSecret: record.signingSecret !== undefined,
+    signatureScheme: record.signatureScheme,
+    signatureToleranceSeconds: record.signatureToleranceSec ?? null,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };

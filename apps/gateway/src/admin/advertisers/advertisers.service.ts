@@ -9,7 +9,7 @@ import {
   type AdvertiserRecord,
   type NewAdvertiser,
 } from '@ricochet/persistence';
-import { Lookups } from '../../lookups/lookups.service';
+import { Lookups } from '@ricochet/persistence';
 import { parseInput } from '../common/config-input.error';
 import { type PageResponse, toPageResponse } from '../common/page.dto';
 import type { PaginationQuery } from '../common/pagination.dto';
@@ -29,6 +29,9 @@ export class AdvertisersService {
       name: body.name,
       postbackToken: body.postbackToken ?? mintSecretToken(),
       ...(body.signingSecret ? { signingSecret: body.signingSecret } : {}),
+      ...(typeof body.signatureToleranceSeconds === 'number'
+        ? { signatureToleranceSec: body.signatureToleranceSeconds }
+        : {}),
     };
     const created = await this.advertisers.create(input);
     this.lookups.invalidateAdvertiser(created.id);
@@ -50,6 +53,9 @@ export class AdvertisersService {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.postbackToken !== undefined ? { postbackToken: body.postbackToken } : {}),
       ...(body.signingSecret !== undefined ? { signingSecret: body.signingSecret } : {}),
+      ...(body.signatureToleranceSeconds !== undefined
+        ? { signatureToleranceSec: body.signatureToleranceSeconds }
+        : {}),
     };
     const updated = await this.advertisers.update(id, patch);
     if (!updated) throw notFound(id);
@@ -79,8 +85,11 @@ export class AdvertisersService {
   /** The optional fields create and update share, each checked by its domain parser. */
   private toFields(
     body: UpdateAdvertiserBody,
-  ): Omit<AdvertiserPatch, 'name' | 'postbackToken' | 'signingSecret'> {
+  ): Omit<AdvertiserPatch, 'name' | 'postbackToken' | 'signingSecret' | 'signatureToleranceSec'> {
     return {
+      ...(body.signatureScheme !== undefined && body.signatureScheme !== null
+        ? { signatureScheme: body.signatureScheme }
+        : {}),
       ...(body.allowedIps !== undefined
         ? {
             allowedIps: parseInput('allowedIps', 'INVALID_CIDR', () =>

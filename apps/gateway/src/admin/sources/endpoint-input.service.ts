@@ -2,7 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { generateWebhookSecret, parseRetrySchedule } from '@ricochet/domain/delivery';
 import { checkDestinationUrl, parseCidrList, type SsrfPolicy } from '@ricochet/domain/network';
-import { compileTemplate, renderTemplate, sampleMacroValues } from '@ricochet/domain/templates';
+import {
+  createRedactionPolicy,
+  isInvalidPatternError,
+  LinearPattern,
+  type RedactionPolicy,
+} from '@ricochet/domain/security';
+import {
+  type CompiledTemplate,
+  compileTemplate,
+  type CompileTemplateOptions,
+  POSTBACK_MACRO_PREFIX,
+  renderTemplate,
+  sampleMacroValues,
+} from '@ricochet/domain/templates';
 import type { EndpointInput, EndpointRecord } from '@ricochet/persistence';
 import { configInputError, parseInput } from '../common/config-input.error';
 import type { EndpointBody } from './dto/endpoint.dto';
@@ -32,12 +45,14 @@ export interface CheckedEndpoint {
 @Injectable()
 export class EndpointInputService {
   private readonly ssrfPolicy: SsrfPolicy;
+  private readonly redaction: RedactionPolicy;
 
   constructor(@InjectConfig() config: RicochetConfig) {
     this.ssrfPolicy = {
       allowPrivate: config.forwarding.allowPrivate,
       allowlist: parseCidrList(config.forwarding.allowlist),
     };
+    this.redaction = createRedactionPolicy(config.security.redactNames);
   }
 
   /**
@@ -47,7 +62,7 @@ export class EndpointInputService {
   check(body: EndpointBody, path: string, existing?: EndpointRecord): CheckedEndpoint {
     const method = body.method ?? 'GET';
     const bodyFormat = body.bodyFormat ?? 'json';
-    const url = compileTemplate(body.url, { kind: 'forward-url', field: `${path}.url` });
+    const url = this.compile(body.url, { kind: 'forward-url', field: `${path}.url` });
     parseInput(`${path}.url`, 'SSRF_ADDRESS', () =>
       checkDestinationUrl(renderTemplate(url, sampleMacroValues()), this.ssrfPolicy),
     );
@@ -60,7 +75,7 @@ export class EndpointInputService {
       );
     }
     if (body.bodyTemplate !== undefined) {
-      compileTemplate(body.bodyTemplate, {
+      this.compile(body.bodyTemplate, {
         kind: bodyFormat === 'json' ? 'json-body' : 'form-body',
         field: `${path}.bodyTemplate`,
       });
@@ -127,20 +142,39 @@ export class EndpointInputService {
       if (typeof value !== 'string') {
         throw configInputError('INVALID_HEADER', field, `"${field}" must be a string template`);
       }
-      compileTemplate(value, { kind: 'header', field });
+      this.compile(value, { kind: 'header', field });
     }
     return headers as Record<string, string>;
   }
+
+  /**
+   * Compiles a template and refuses `{postback.NAME}` for a NAME the redaction policy masks: the intake
+   * stores such parameters as `[redacted]`, so the macro could never send the real value.
+   */
+  private compile(source: string, options: CompileTemplateOptions & { field: string }): CompiledTemplate {
+    const compiled = compileTemplate(source, options);
+    for (const macro of compiled.macros) {
+      const name = macro.startsWith(POSTBACK_MACRO_PREFIX) ? macro.slice(POSTBACK_MACRO_PREFIX.length) : '';
+      if (name !== '' && this.redaction.isSecretName(name)) {
+        throw configInputError(
+          'REDACTED_MACRO',
+          options.field,
+          `{${macro}} in "${options.field}" names a parameter Ricochet stores redacted (a secret-looking ` +
+            'name), so it would always render "[redacted]"',
+          'forward that value under another parameter name, or put the secret in the endpoint itself',
+        );
+      }
+    }
+    return compiled;
+  }
 }
 
+/** A success check must run in linear time on whatever a receiver answers (RE2 syntax). */
 function checkRegex(pattern: string, field: string): void {
   try {
-    new RegExp(pattern);
+    LinearPattern.compile(pattern);
   } catch (error) {
-    throw configInputError(
-      'INVALID_REGEX',
-      field,
-      `"${field}" is not a valid regular expression: ${(error as Error).message}`,
-    );
+    if (!isInvalidPatternError(error)) throw error;
+    throw configInputError('INVALID_REGEX', field, `"${field}": ${error.detail}`, error.hint);
   }
 }

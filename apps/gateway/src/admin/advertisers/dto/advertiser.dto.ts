@@ -1,7 +1,17 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { POSTBACK_SIGNATURE_SCHEMES, type PostbackSignatureScheme } from '@ricochet/domain/delivery';
 import { CONVERSION_STATUSES, type ConversionStatus } from '@ricochet/domain/model';
 import { PageOf } from '../../common/page.dto';
-import { ObjectField, StringListField, TextField } from '../../common/fields.decorator';
+import {
+  EnumField,
+  NumberField,
+  ObjectField,
+  StringListField,
+  TextField,
+} from '../../common/fields.decorator';
+
+/** Longest per-advertiser signature tolerance: one day. */
+export const MAX_SIGNATURE_TOLERANCE_SECONDS = 86_400;
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -67,6 +77,29 @@ export class CreateAdvertiserBody {
     max: 256,
   })
   signingSecret?: string;
+
+  @EnumField(POSTBACK_SIGNATURE_SCHEMES, {
+    description:
+      'How signed postbacks are checked (docs/security.md). `v1` (default): HMAC-SHA256 over timestamp, ' +
+      'method, path, query string and body, refused outside the tolerance. `legacy-body`: the older ' +
+      'body-only HMAC, for senders that cannot move yet; no replay window, and a signed body refuses ' +
+      'query parameters.',
+    example: 'v1',
+    required: false,
+  })
+  signatureScheme?: PostbackSignatureScheme;
+
+  @NumberField({
+    description:
+      "How far a v1 signature's timestamp may be from the gateway's clock, in seconds; omit for " +
+      'SIGNATURE_TOLERANCE (5 minutes). In PATCH, `null` goes back to the default.',
+    example: 300,
+    required: false,
+    min: 1,
+    max: MAX_SIGNATURE_TOLERANCE_SECONDS,
+    integer: true,
+  })
+  signatureToleranceSeconds?: number;
 }
 
 export class UpdateAdvertiserBody extends PartialType(CreateAdvertiserBody) {}
@@ -126,6 +159,21 @@ export class AdvertiserResponse {
     description: 'Whether a signing secret is set (the secret itself is write-only)',
   })
   hasSigningSecret!: boolean;
+
+  @ApiProperty({
+    enum: POSTBACK_SIGNATURE_SCHEMES,
+    example: 'v1',
+    description: 'How signed postbacks are checked (used only when a signing secret is set)',
+  })
+  signatureScheme!: PostbackSignatureScheme;
+
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Number,
+    description: "The advertiser's own signature tolerance in seconds; null = SIGNATURE_TOLERANCE",
+  })
+  signatureToleranceSeconds!: number | null;
 
   @ApiProperty({ example: '2026-01-01T00:00:00.000Z', description: 'Created at' })
   createdAt!: string;

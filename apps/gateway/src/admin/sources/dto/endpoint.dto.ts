@@ -70,8 +70,9 @@ export class EndpointBody {
 
   @ObjectField({
     description:
-      'Extra request headers; values are header templates. Host, Content-Length, Transfer-Encoding, ' +
-      'Connection and Idempotency-Key are set by Ricochet and refused here.',
+      'Extra request headers; values are header templates whose literal text is ASCII. Every macro may ' +
+      'appear; its value is percent-encoded outside visible ASCII (`café` → `caf%C3%A9`). Host, ' +
+      'Content-Length, Transfer-Encoding, Connection and Idempotency-Key are set by Ricochet and refused here.',
     example: { 'X-Api-Key': 'partner-key-123', 'X-Click': '{click_id}' },
     required: false,
   })
@@ -105,7 +106,10 @@ export class EndpointBody {
   fireOnce?: boolean;
 
   @TextField({
-    description: 'Regular expression a 2xx response body must match to count as delivered',
+    description:
+      'Pattern a 2xx response body must match to count as delivered, searched in its first 16 KiB. RE2 ' +
+      'syntax (JavaScript regular expressions without backreferences or lookaround; `(?i)` for any case), ' +
+      'matched in linear time whatever the receiver answers; at most 120 compiled instructions.',
     example: '^(OK|success)',
     required: false,
     max: MAX_SUCCESS_BODY_MATCH_LENGTH,
