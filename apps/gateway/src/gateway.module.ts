@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { AdminConfigModule } from './admin/admin-config.module';
 import { AdminOpsModule } from './admin/admin-ops.module';
 import { ClicksModule } from './clicks/clicks.module';
-import { LookupsModule } from './lookups/lookups.module';
 import { PostbacksModule } from './postbacks/postbacks.module';
+import { StoreModule } from './store/store.module';
 
 /**
  * The gateway's HTTP features (clicks, postback intake, admin API). Infrastructure (config, MongoDB,
@@ -11,6 +11,6 @@ import { PostbacksModule } from './postbacks/postbacks.module';
  * mode can put the gateway and the worker on the same infrastructure.
  */
 @Module({
-  imports: [LookupsModule, ClicksModule, PostbacksModule, AdminConfigModule, AdminOpsModule],
+  imports: [StoreModule, ClicksModule, PostbacksModule, AdminConfigModule, AdminOpsModule],
 })
 export class GatewayModule {}

@@ -7,12 +7,28 @@ export interface RicochetConfig {
     port: number;
     /** Fastify `trustProxy`: false, true, or a list of proxy addresses/CIDRs whose X-Forwarded-For is honoured. */
     trustProxy: boolean | string[];
+    /** Node server timeouts against slow or idle clients. */
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    /** Budget of every MongoDB call on the click and postback request path; past it: 503 + Retry-After. */
+    dbTimeoutMs: number;
+  };
+  metrics: {
+    /** Separate port for `/metrics` (0 = not served on its own port). */
+    port: number;
+    /** Bearer token that opens `/metrics` on the public port (empty = not served there). */
+    token: string;
   };
   worker: {
     /** The worker's own health/metrics port. */
     port: number;
     attributionConcurrency: number;
     deliveryConcurrency: number;
+    /** BullMQ job lock; renewed every half of it while a job runs, so it bounds how soon a dead worker's job is taken over. */
+    jobLockMs: number;
+    /** How often each worker looks for jobs whose lock expired (stalled: their worker died). */
+    stalledIntervalMs: number;
   };
   mongo: { url: string };
   redis: {
@@ -37,7 +53,26 @@ export interface RicochetConfig {
     connectTimeoutMs: number;
     totalTimeoutMs: number;
   };
-  sweeper: { intervalMs: number };
+  sweeper: {
+    intervalMs: number;
+    /** Only work overdue by more than this is re-enqueued: a job about to fire is left alone. */
+    graceMs: number;
+    /** A re-enqueued item is not claimed again for this long. */
+    leaseMs: number;
+  };
+  breaker: {
+    /** Consecutive failures that open an endpoint's circuit. */
+    failureThreshold: number;
+    /** First open period; it doubles on each failed probe up to `maxOpenMs`. */
+    openMs: number;
+    maxOpenMs: number;
+  };
+  security: {
+    /** Default tolerance of a signed postback's timestamp (advertisers may set their own). */
+    signatureToleranceMs: number;
+    /** Parameter and header names redacted in attempt logs, logs and stored params, besides the built-in list. */
+    redactNames: string[];
+  };
   retention: { clicksDays: number; postbacksDays: number; attemptsDays: number };
   /** How long SIGTERM waits for in-flight work before the process exits. */
   shutdownTimeoutMs: number;

@@ -24,6 +24,36 @@ describe('loadConfig', () => {
     expect(config.attribution.clickWaitMs).toBe(15 * 60_000);
     expect(config.retention).toEqual({ clicksDays: 90, postbacksDays: 180, attemptsDays: 30 });
     expect(config.shutdownTimeoutMs).toBe(20_000);
+    expect(config.worker).toMatchObject({ jobLockMs: 20_000, stalledIntervalMs: 15_000 });
+    expect(config.sweeper).toEqual({ intervalMs: 30_000, graceMs: 30_000, leaseMs: 120_000 });
+    expect(config.breaker).toEqual({ failureThreshold: 5, openMs: 30_000, maxOpenMs: 600_000 });
+    expect(config.gateway.dbTimeoutMs).toBe(5_000);
+  });
+
+  it('reads the reliability tunables', () => {
+    const config = loadConfig({
+      JOB_LOCK: '10s',
+      STALLED_INTERVAL: '2s',
+      SWEEPER_GRACE: '1s',
+      SWEEPER_LEASE: '20s',
+      BREAKER_FAILURES: '2',
+      BREAKER_OPEN: '500ms',
+      BREAKER_OPEN_MAX: '2s',
+      DB_TIMEOUT: '750ms',
+    });
+    expect(config.worker).toMatchObject({ jobLockMs: 10_000, stalledIntervalMs: 2_000 });
+    expect(config.sweeper).toMatchObject({ graceMs: 1_000, leaseMs: 20_000 });
+    expect(config.breaker).toEqual({ failureThreshold: 2, openMs: 500, maxOpenMs: 2_000 });
+    expect(config.gateway.dbTimeoutMs).toBe(750);
+  });
+
+  it.each([
+    ['JOB_LOCK', '1s', /JOB_LOCK must be at least 5000 ms/],
+    ['DB_TIMEOUT', '10ms', /DB_TIMEOUT must be at least 100 ms/],
+    ['BREAKER_OPEN_MAX', '1s', /BREAKER_OPEN_MAX must be at least BREAKER_OPEN/],
+    ['BREAKER_FAILURES', '0', /BREAKER_FAILURES must be an integer between 1 and 1000/],
+  ])('stops start-up on a bad %s', (name, value, message) => {
+    expect(problemsOf({ [name]: value }).join('\n')).toMatch(message);
   });
 
   it('parses the default retry schedule into 11 retries spanning more than 72 hours', () => {

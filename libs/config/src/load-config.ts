@@ -50,6 +50,21 @@ export const ENV_DEFAULTS = {
   FORWARD_CONNECT_TIMEOUT: '5s',
   FORWARD_TIMEOUT: '15s',
   SWEEPER_INTERVAL: '30s',
+  SWEEPER_GRACE: '30s',
+  SWEEPER_LEASE: '2m',
+  JOB_LOCK: '20s',
+  STALLED_INTERVAL: '15s',
+  BREAKER_FAILURES: '5',
+  BREAKER_OPEN: '30s',
+  BREAKER_OPEN_MAX: '10m',
+  DB_TIMEOUT: '5s',
+  HTTP_REQUEST_TIMEOUT: '30s',
+  HTTP_HEADERS_TIMEOUT: '10s',
+  HTTP_KEEPALIVE_TIMEOUT: '65s',
+  METRICS_PORT: '0',
+  METRICS_TOKEN: '',
+  SIGNATURE_TOLERANCE: '5m',
+  REDACT_NAMES: '',
   RETENTION_CLICKS_DAYS: '90',
   RETENTION_POSTBACKS_DAYS: '180',
   RETENTION_ATTEMPTS_DAYS: '30',
@@ -100,11 +115,22 @@ export function loadConfig(env: EnvSource): RicochetConfig {
       ] as const),
       'info',
     ),
-    gateway: { host: raw('HOST'), port: int('PORT', 0, 65535), trustProxy },
+    gateway: {
+      host: raw('HOST'),
+      port: int('PORT', 0, 65535),
+      trustProxy,
+      requestTimeoutMs: duration('HTTP_REQUEST_TIMEOUT'),
+      headersTimeoutMs: duration('HTTP_HEADERS_TIMEOUT'),
+      keepAliveTimeoutMs: duration('HTTP_KEEPALIVE_TIMEOUT'),
+      dbTimeoutMs: duration('DB_TIMEOUT'),
+    },
+    metrics: { port: int('METRICS_PORT', 0, 65535), token: raw('METRICS_TOKEN') },
     worker: {
       port: int('WORKER_PORT', 0, 65535),
       attributionConcurrency: int('ATTRIBUTION_CONCURRENCY', 1, 1000),
       deliveryConcurrency: int('DELIVERY_CONCURRENCY', 1, 1000),
+      jobLockMs: duration('JOB_LOCK'),
+      stalledIntervalMs: duration('STALLED_INTERVAL'),
     },
     mongo: { url: take(parseUrl('MONGO_URL', raw('MONGO_URL'), ['mongodb:', 'mongodb+srv:']), '') },
     redis: {
@@ -120,7 +146,20 @@ export function loadConfig(env: EnvSource): RicochetConfig {
       connectTimeoutMs: duration('FORWARD_CONNECT_TIMEOUT'),
       totalTimeoutMs: duration('FORWARD_TIMEOUT'),
     },
-    sweeper: { intervalMs: duration('SWEEPER_INTERVAL') },
+    sweeper: {
+      intervalMs: duration('SWEEPER_INTERVAL'),
+      graceMs: duration('SWEEPER_GRACE'),
+      leaseMs: duration('SWEEPER_LEASE'),
+    },
+    breaker: {
+      failureThreshold: int('BREAKER_FAILURES', 1, 1000),
+      openMs: duration('BREAKER_OPEN'),
+      maxOpenMs: duration('BREAKER_OPEN_MAX'),
+    },
+    security: {
+      signatureToleranceMs: duration('SIGNATURE_TOLERANCE'),
+      redactNames: parseList(raw('REDACT_NAMES')).map((name) => name.toLowerCase()),
+    },
     retention: {
       clicksDays: int('RETENTION_CLICKS_DAYS', 1, 3650),
       postbacksDays: int('RETENTION_POSTBACKS_DAYS', 1, 3650),
@@ -135,15 +174,32 @@ export function loadConfig(env: EnvSource): RicochetConfig {
     );
   }
   if (config.forwarding.totalTimeoutMs > MAX_FORWARD_TIMEOUT_MS) {
-    problems.push(
-      `FORWARD_TIMEOUT must be at most ${MAX_FORWARD_TIMEOUT_MS / 1000}s (the delivery job lock)`,
-    );
+    problems.push(`FORWARD_TIMEOUT must be at most ${MAX_FORWARD_TIMEOUT_MS / 1000}s`);
+  }
+  atLeast(problems, 'JOB_LOCK', config.worker.jobLockMs, 5_000);
+  atLeast(problems, 'STALLED_INTERVAL', config.worker.stalledIntervalMs, 1_000);
+  atLeast(problems, 'SWEEPER_INTERVAL', config.sweeper.intervalMs, 100);
+  atLeast(problems, 'SWEEPER_LEASE', config.sweeper.leaseMs, 1_000);
+  atLeast(problems, 'BREAKER_OPEN', config.breaker.openMs, 100);
+  atLeast(problems, 'DB_TIMEOUT', config.gateway.dbTimeoutMs, 100);
+  atLeast(problems, 'HTTP_REQUEST_TIMEOUT', config.gateway.requestTimeoutMs, 1_000);
+  atLeast(problems, 'HTTP_HEADERS_TIMEOUT', config.gateway.headersTimeoutMs, 1_000);
+  atLeast(problems, 'SIGNATURE_TOLERANCE', config.security.signatureToleranceMs, 1_000);
+  if (config.breaker.maxOpenMs < config.breaker.openMs) {
+    problems.push('BREAKER_OPEN_MAX must be at least BREAKER_OPEN');
+  }
+  if (config.metrics.token !== '' && config.metrics.token.length < MIN_ADMIN_KEY_LENGTH) {
+    problems.push(`METRICS_TOKEN must be at least ${MIN_ADMIN_KEY_LENGTH} characters`);
   }
   if (config.forwarding.totalTimeoutMs < config.forwarding.connectTimeoutMs) {
     problems.push('FORWARD_TIMEOUT must be at least FORWARD_CONNECT_TIMEOUT');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function atLeast(problems: string[], name: EnvName, valueMs: number, minMs: number): void {
+  if (valueMs < minMs) problems.push(`${name} must be at least ${minMs} ms`);
 }
 
 function retrySchedule(raw: string, problems: string[]): number[] {

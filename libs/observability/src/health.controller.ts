@@ -1,11 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  HealthCheckService,
-  type HealthCheckResult,
-  MongooseHealthIndicator,
-} from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { MongoHealthIndicator } from './mongo-health.indicator';
 import { RedisHealthIndicator } from './redis-health.indicator';
 
 /** Liveness says the process answers; readiness says MongoDB and Redis answer too (DESIGN §8). */
@@ -14,7 +10,7 @@ import { RedisHealthIndicator } from './redis-health.indicator';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongo: MongooseHealthIndicator,
+    private readonly mongo: MongoHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
@@ -31,7 +27,7 @@ export class HealthController {
   })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.mongo.pingCheck('mongodb', { timeout: 1_500 }),
+      () => this.mongo.pingCheck('mongodb', 1_500),
       () => this.redis.pingCheck('redis', 1_500),
     ]);
   }

@@ -1,3 +1,5 @@
+import { MongoCommandMetrics } from './mongo-command.metrics';
+import { MongoHealthIndicator } from './mongo-health.indicator';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
@@ -16,6 +18,8 @@ export class ObservabilityModule {
       controllers: [HealthController, MetricsController],
       providers: [
         RedisHealthIndicator,
+        MongoHealthIndicator,
+        MongoCommandMetrics,
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(app) },
       ],
       exports: [METRICS_REGISTRY],

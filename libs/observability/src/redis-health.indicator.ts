@@ -1,3 +1,4 @@
+import { withTimeout } from './with-timeout';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
@@ -32,12 +33,4 @@ export class RedisHealthIndicator implements OnModuleDestroy {
     this.client.disconnect();
     return Promise.resolve();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -26,3 +26,4 @@ export * from './repositories/conversion.repository';
 export * from './repositories/delivery.repository';
 export * from './repositories/delivery-attempt.repository';
 export * from './repositories/report.repository';
+export * from './lookups/lookups.service';

@@ -1,4 +1,5 @@
 import { Injectable, type DynamicModule, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Lookups } from './lookups/lookups.service';
 import { MongooseModule } from '@nestjs/mongoose';
 import { RICOCHET_CONFIG, type RicochetConfig } from '@ricochet/config';
 import { PersistenceIndexesService } from './persistence-indexes.service';
@@ -24,6 +25,7 @@ export class MongoModule {
   static forRoot(): DynamicModule {
     return {
       module: MongoModule,
+      global: true,
       imports: [
         MongooseModule.forRootAsync({
           inject: [RICOCHET_CONFIG],
@@ -32,6 +34,8 @@ export class MongoModule {
             serverSelectionTimeoutMS: 5_000,
             heartbeatFrequencyMS: 2_000,
             appName: 'ricochet',
+            // Command events feed the `ricochet_mongodb_commands_total` metric.
+            monitorCommands: true,
           }),
         }),
         PersistenceModule.forRootAsync({
@@ -39,7 +43,8 @@ export class MongoModule {
           useFactory: (config: RicochetConfig) => ({ retention: config.retention }),
         }),
       ],
-      providers: [IndexesAtBoot],
+      providers: [IndexesAtBoot, Lookups],
+      exports: [Lookups],
     };
   }
 }

@@ -1,7 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { JobsOptions, Queue } from 'bullmq';
-import type { AttemptTrigger, ConversionStatus } from '@ricochet/domain/model';
+import type { Queue } from 'bullmq';
+import type { AttemptTrigger } from '@ricochet/domain/model';
+import { JobIds } from './job-ids';
+import { type EnsureResult, ensureJob, JOB_RETENTION } from './job-store';
 import {
   ATTRIBUTION_JOBS,
   type AttributionJobData,
@@ -10,41 +12,39 @@ import {
   QUEUES,
 } from './queue.constants';
 
-/**
- * Jobs are removed when done: MongoDB holds the state and the attempt log, Redis only dispatches.
- * A bounded failed-job history helps debugging without growing Redis without limit.
- */
-const DONE: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
-  removeOnComplete: true,
-  removeOnFail: { count: 1000 },
-};
-
-/**
- * Deterministic job ids make enqueueing idempotent: the sweeper may re-enqueue an item whose job is still
- * alive and BullMQ ignores the duplicate. The suffix (attempt number, plan status) keeps a new attempt
- * from colliding with the job that schedules it. BullMQ ids must not contain ':' nor be all digits.
- */
+/** Enqueues attribution work: one job per postback, per conversion plan and per bulk replay. */
 @Injectable()
 export class AttributionProducer {
   constructor(@InjectQueue(QUEUES.attribution) private readonly queue: Queue<AttributionJobData>) {}
 
-  /** `attempt` is the postback's attribution attempt number (0 for the first). */
-  async attribute(postbackId: string, attempt = 0, delayMs = 0): Promise<void> {
+  /** The hot path (intake): a plain add; an id already queued is a no-op. */
+  async attribute(postbackId: string): Promise<void> {
     await this.queue.add(
       ATTRIBUTION_JOBS.attribute,
       { postbackId },
-      { ...DONE, jobId: `pb_${postbackId}_${attempt}`, delay: delayMs },
+      { ...JOB_RETENTION, jobId: JobIds.attribution(postbackId) },
     );
   }
 
-  async plan(conversionId: string, status: ConversionStatus, reversal: boolean): Promise<void> {
-    await this.queue.add(
-      ATTRIBUTION_JOBS.plan,
-      { conversionId, status, reversal },
-      { ...DONE, jobId: `plan_${conversionId}_${status}` },
-    );
+  /** Recovery (sweeper, admin replay, a click registered late): replaces an ended job with the same id. */
+  ensureAttribution(postbackId: string): Promise<EnsureResult> {
+    return ensureJob(this.queue, ATTRIBUTION_JOBS.attribute, { postbackId }, JobIds.attribution(postbackId), {
+      promote: true,
+    });
+  }
+
+  /** Plans the state changes recorded on the conversion (`pendingPlans`). */
+  plan(conversionId: string): Promise<EnsureResult> {
+    return ensureJob(this.queue, ATTRIBUTION_JOBS.plan, { conversionId }, JobIds.plan(conversionId));
+  }
+
+  bulkReplay(runId: string): Promise<EnsureResult> {
+    return ensureJob(this.queue, ATTRIBUTION_JOBS.bulkReplay, { runId }, JobIds.bulkReplay(runId));
   }
 }
+
+/** Which delivery queue a job goes to: first attempts (and replays) or automatic retries. */
+export type DeliveryLane = 'first' | 'retry';
 
 @Injectable()
 export class DeliveryProducer {
@@ -54,20 +54,22 @@ export class DeliveryProducer {
   ) {}
 
   /**
-   * `attemptNo` is the number of the attempt this job will make (1 for the first). First attempts and
-   * manual replays use the `delivery` queue; automatic retries and sweeper pick-ups of retries use
-   * `delivery-retry`.
+   * Makes sure the delivery has a live job in its lane. A manual replay also promotes a delayed job, so
+   * it runs now. The job reads the delivery from MongoDB when it runs; a job that finds its delivery not
+   * yet due (`nextAttemptAt` ahead) delays itself to that time.
    */
-  async enqueue(deliveryId: string, attemptNo: number, trigger: AttemptTrigger, delayMs = 0): Promise<void> {
-    const queue = trigger === 'retry' || (trigger === 'sweeper' && attemptNo > 1) ? this.retries : this.fresh;
-    await queue.add(
+  enqueue(
+    deliveryId: string,
+    trigger: AttemptTrigger,
+    options: { lane?: DeliveryLane; delayMs?: number } = {},
+  ): Promise<EnsureResult> {
+    const lane = options.lane ?? (trigger === 'retry' ? 'retry' : 'first');
+    return ensureJob(
+      lane === 'retry' ? this.retries : this.fresh,
       DELIVERY_JOB,
       { deliveryId, trigger },
-      {
-        ...DONE,
-        jobId: `dl_${deliveryId}_${attemptNo}${trigger === 'manual' ? `_m${Date.now()}` : ''}`,
-        delay: delayMs,
-      },
+      JobIds.delivery(deliveryId),
+      { delayMs: options.delayMs, promote: trigger === 'manual' },
     );
   }
 }

@@ -1,9 +1,11 @@
-import type { AttemptTrigger, ConversionStatus } from '@ricochet/domain/model';
+import type { AttemptTrigger } from '@ricochet/domain/model';
 
 /**
- * Queue names. Deliveries use two queues so a dead endpoint's retry backlog never delays first attempts
- * to healthy endpoints (DESIGN §5): first attempts and manual replays go to `delivery`, retries to
- * `delivery-retry`, each with its own worker concurrency.
+ * Queue names. A conversion normally takes one job on `attribution`: it attributes the postback and
+ * makes each endpoint's first attempt in the same job. `delivery` carries first attempts that had to
+ * wait (circuit open, rate limit, recovered by the sweeper) and manual replays; `delivery-retry` carries
+ * automatic retries, with its own concurrency, so a dead endpoint's backlog never delays fresh
+ * conversions to healthy endpoints.
  */
 export const QUEUES = {
   attribution: 'attribution',
@@ -14,10 +16,12 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /** Job names on the attribution queue. */
 export const ATTRIBUTION_JOBS = {
-  /** Attribute one stored postback. */
+  /** Attribute one stored postback and make its deliveries' first attempts. */
   attribute: 'attribute',
-  /** Create and enqueue the deliveries a conversion state calls for (after an admin status change). */
+  /** Plan the deliveries an admin status change calls for (the conversion's `pendingPlans`). */
   plan: 'plan',
+  /** Replay the deliveries matching a filter, resumably (one job per bulk replay). */
+  bulkReplay: 'bulk-replay',
 } as const;
 
 export const DELIVERY_JOB = 'deliver';
@@ -27,16 +31,22 @@ export interface AttributeJobData {
   postbackId: string;
 }
 
-/** Plan deliveries for a conversion's current state. */
+/** Plan deliveries for the state changes recorded on a conversion. */
 export interface PlanJobData {
   conversionId: string;
-  status: ConversionStatus;
-  reversal: boolean;
 }
 
-export type AttributionJobData = AttributeJobData | PlanJobData;
+/** Replay the deliveries of one bulk-replay run; its filter and checkpoint live in MongoDB. */
+export interface BulkReplayJobData {
+  runId: string;
+}
 
-/** Send one delivery once. Ids and primitives only: never a URL, a secret or a payload. */
+export type AttributionJobData = AttributeJobData | PlanJobData | BulkReplayJobData;
+
+/**
+ * Send one delivery once. Ids and primitives only: never a URL, a secret or a payload. The attempt
+ * number is the delivery's `attempts` + 1, read from MongoDB when the job runs.
+ */
 export interface DeliveryJobData {
   deliveryId: string;
   trigger: AttemptTrigger;

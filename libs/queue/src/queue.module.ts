@@ -1,11 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { RICOCHET_CONFIG, type RicochetConfig } from '@ricochet/config';
+import { ConfigChangeBus } from './config-change.bus';
 import { AttributionProducer, DeliveryProducer } from './producers';
 import { QUEUES } from './queue.constants';
 import { QueueErrorLogger } from './queue-error.logger';
 import { bullConnectionOptions } from './redis-connection';
 import { RedisPolicyCheck } from './redis-policy.check';
+import { ReplayRunStore } from './replay-run.store';
 
 /**
  * BullMQ's root connection from the validated config, plus the queues this codebase uses, registered
@@ -28,8 +30,15 @@ export class QueueModule {
         }),
         queues,
       ],
-      providers: [RedisPolicyCheck, QueueErrorLogger, AttributionProducer, DeliveryProducer],
-      exports: [queues, AttributionProducer, DeliveryProducer],
+      providers: [
+        RedisPolicyCheck,
+        QueueErrorLogger,
+        ConfigChangeBus,
+        AttributionProducer,
+        DeliveryProducer,
+        ReplayRunStore,
+      ],
+      exports: [queues, AttributionProducer, DeliveryProducer, ReplayRunStore],
     };
   }
 }

@@ -1,18 +1,43 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
-import { bullConnectionOptions } from '@ricochet/queue';
 import { Redis } from 'ioredis';
-import type { ReplayProgressResponse } from './dto/bulk-replay.dto';
+import { bullConnectionOptions } from './redis-connection';
 
-/** Progress is kept a week: long enough to look at a run after the fact, short enough to clean itself up. */
-const PROGRESS_TTL_SECONDS = 7 * 24 * 3600;
+/** Runs are kept a week: long enough to look at one after the fact, short enough to clean themselves up. */
+const RUN_TTL_SECONDS = 7 * 24 * 3600;
+
+/** The selection a bulk replay walks (the delivery list filters), as stored with the run. */
+export interface ReplayRunFilter {
+  state?: string | string[];
+  endpointId?: string;
+  sourceId?: string;
+  conversionId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** A bulk replay run: what it selects, where it is, and how it ended. */
+export interface ReplayRun {
+  runId: string;
+  filter: ReplayRunFilter;
+  matched: number;
+  enqueued: number;
+  /** The last delivery id replayed: the run resumes after it (ids are walked in ascending order). */
+  afterId?: string;
+  done: boolean;
+  startedAt: string;
+  finishedAt?: string;
+  error?: string;
+}
 
 /**
- * Bulk replay progress in Redis (a hash per run under the queue prefix), so any gateway instance can
- * answer `GET /api/deliveries/replay/:replayId`, not only the one running it.
+ * Bulk replay runs in Redis (a hash per run under the queue prefix), beside the job that executes them:
+ * the gateway creates a run and its job, the worker walks it and checkpoints its position after every
+ * batch, and any gateway answers its progress. The run and its job live and die together (a flushed
+ * Redis loses both; the operator starts the replay again).
  */
 @Injectable()
-export class ReplayProgressStore implements OnApplicationShutdown {
+export class ReplayRunStore implements OnApplicationShutdown {
   private readonly redis: Redis;
   private readonly prefix: string;
 
@@ -24,37 +49,48 @@ export class ReplayProgressStore implements OnApplicationShutdown {
       maxRetriesPerRequest: 2,
       lazyConnect: true,
     });
+    this.redis.on('error', () => undefined);
     this.prefix = `${config.redis.queuePrefix}:admin:bulk-replay:`;
   }
 
-  async start(replayId: string, matched: number, startedAt: Date): Promise<void> {
-    const key = this.key(replayId);
+  async start(runId: string, filter: ReplayRunFilter, matched: number, startedAt: Date): Promise<void> {
+    const key = this.key(runId);
     await this.redis
       .multi()
-      .hset(key, { matched, enqueued: 0, done: 0, startedAt: startedAt.toISOString() })
-      .expire(key, PROGRESS_TTL_SECONDS)
+      .hset(key, {
+        filter: JSON.stringify(filter),
+        matched,
+        enqueued: 0,
+        done: 0,
+        startedAt: startedAt.toISOString(),
+      })
+      .expire(key, RUN_TTL_SECONDS)
       .exec();
   }
 
-  async addEnqueued(replayId: string, count: number): Promise<void> {
-    await this.redis.hincrby(this.key(replayId), 'enqueued', count);
+  /** Records a finished batch: its last id and how many deliveries it queued, in one write. */
+  async checkpoint(runId: string, afterId: string, enqueued: number): Promise<void> {
+    const key = this.key(runId);
+    await this.redis.multi().hset(key, 'afterId', afterId).hincrby(key, 'enqueued', enqueued).exec();
   }
 
-  async finish(replayId: string, finishedAt: Date, error?: string): Promise<void> {
-    await this.redis.hset(this.key(replayId), {
+  async finish(runId: string, finishedAt: Date, error?: string): Promise<void> {
+    await this.redis.hset(this.key(runId), {
       done: 1,
       finishedAt: finishedAt.toISOString(),
       ...(error !== undefined ? { error } : {}),
     });
   }
 
-  async get(replayId: string): Promise<ReplayProgressResponse | null> {
-    const fields = await this.redis.hgetall(this.key(replayId));
+  async get(runId: string): Promise<ReplayRun | null> {
+    const fields = await this.redis.hgetall(this.key(runId));
     if (fields.startedAt === undefined) return null;
     return {
-      replayId,
+      runId,
+      filter: JSON.parse(fields.filter ?? '{}') as ReplayRunFilter,
       matched: Number(fields.matched),
       enqueued: Number(fields.enqueued),
+      ...(fields.afterId !== undefined ? { afterId: fields.afterId } : {}),
       done: fields.done === '1',
       startedAt: fields.startedAt,
       ...(fields.finishedAt !== undefined ? { finishedAt: fields.finishedAt } : {}),
@@ -62,7 +98,6 @@ export class ReplayProgressStore implements OnApplicationShutdown {
     };
   }
 
-  /** After `onModuleDestroy`, so a bulk replay stopping between batches can still record that it stopped. */
   async onApplicationShutdown(): Promise<void> {
     if (this.redis.status === 'wait') {
       this.redis.disconnect();
@@ -71,7 +106,7 @@ export class ReplayProgressStore implements OnApplicationShutdown {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  private key(replayId: string): string {
-    return `${this.prefix}${replayId}`;
+  private key(runId: string): string {
+    return `${this.prefix}${runId}`;
   }
 }

@@ -167,7 +167,7 @@ export async function seedDelivery(h: WorkerHarness, options: SeedOptions): Prom
 /** {@link seedDelivery}, then enqueue its first attempt. */
 export async function seedAndEnqueue(h: WorkerHarness, options: SeedOptions): Promise<Seeded> {
   const seeded = await seedDelivery(h, options);
-  await h.producer.enqueue(seeded.delivery.id, 1, 'first');
+  await h.producer.enqueue(seeded.delivery.id, 'first');
   return seeded;
 }
 

@@ -200,7 +200,7 @@ describe('delivery worker', () => {
     await waitForState(h, delivery.id, 'dead');
     // What the admin API does: reset, then enqueue with trigger 'manual'.
     await h.deliveries.resetForReplay(delivery.id);
-    await h.producer.enqueue(delivery.id, 2, 'manual');
+    await h.producer.enqueue(delivery.id, 'manual');
     const done = await waitForState(h, delivery.id, 'delivered');
     expect(done.attempts).toBe(2);
     const attempts = await h.attempts.listByDelivery(delivery.id);

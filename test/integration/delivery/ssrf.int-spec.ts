@@ -27,7 +27,7 @@ describe('delivery SSRF guard with private destinations closed', () => {
   ])('refuses %s: dead with ssrf_blocked and no request sent', async (_what, url) => {
     const port = new URL(receiver.url).port;
     const { delivery } = await seedDelivery(h, { endpoint: { url: url(port) } });
-    await h.producer.enqueue(delivery.id, 1, 'first');
+    await h.producer.enqueue(delivery.id, 'first');
 
     await eventually(
       'delivery dead',

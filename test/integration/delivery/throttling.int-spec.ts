@@ -38,9 +38,9 @@ describe('delivery throttling per endpoint', () => {
       return (await job?.getState()) === 'delayed' && (job?.delay ?? 0) > 20_000;
     };
     await eventually('6th job re-delayed by the breaker', () =>
-      breakerDelayed(`dl_${delivery.id}_6`, 'delivery-retry'),
+      breakerDelayed(`dl_${delivery.id}`, 'delivery-retry'),
     );
-    const job = await h.queue('delivery-retry').getJob(`dl_${delivery.id}_6`);
+    const job = await h.queue('delivery-retry').getJob(`dl_${delivery.id}`);
     expect(job?.attemptsMade).toBe(0);
 
     // A fresh delivery to the same endpoint is held back too, without an attempt.
@@ -57,9 +57,9 @@ describe('delivery throttling per endpoint', () => {
       status,
     });
     if (!created.created) throw new Error('delivery collided');
-    await h.producer.enqueue(created.delivery.id, 1, 'first');
+    await h.producer.enqueue(created.delivery.id, 'first');
     await eventually('fresh job delayed by the breaker', () =>
-      breakerDelayed(`dl_${created.delivery.id}_1`, 'delivery'),
+      breakerDelayed(`dl_${created.delivery.id}`, 'delivery'),
     );
 
     expect((await h.deliveries.findById(delivery.id))?.attempts).toBe(5);
@@ -90,7 +90,7 @@ describe('delivery throttling per endpoint', () => {
       });
       if (!created.created) throw new Error('delivery collided');
       ids.push(created.delivery.id);
-      await h.producer.enqueue(created.delivery.id, 1, 'first');
+      await h.producer.enqueue(created.delivery.id, 'first');
     }
     const requests = await receiver.waitForRequests(6, 15_000);
     // Burst 2, then 2 per second: the 6th request cannot come before ~2 s after the first.

@@ -6,7 +6,6 @@ import { ConversionsAdminService } from './conversions/conversions-admin.service
 import { BulkReplayService } from './deliveries/bulk-replay.service';
 import { DeliveriesAdminController } from './deliveries/deliveries-admin.controller';
 import { DeliveriesAdminService } from './deliveries/deliveries-admin.service';
-import { ReplayProgressStore } from './deliveries/replay-progress.store';
 import { PostbacksAdminController } from './postbacks/postbacks-admin.controller';
 import { PostbacksAdminService } from './postbacks/postbacks-admin.service';
 import { ReportsController } from './reports/reports.controller';
@@ -30,7 +29,6 @@ import { ReportsService } from './reports/reports.service';
     ConversionsAdminService,
     DeliveriesAdminService,
     BulkReplayService,
-    ReplayProgressStore,
     ReportsService,
   ],
 })

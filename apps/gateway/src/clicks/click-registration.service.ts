@@ -9,7 +9,7 @@ import {
 } from '@ricochet/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { Lookups } from '../lookups/lookups.service';
+import { Lookups } from '@ricochet/persistence';
 import { AttributionDispatch } from '../postbacks/attribution-dispatch.service';
 import { RegisterClickDto } from './dto/register-click.dto';
 import type { RegisterClicksResponseDto } from './dto/register-clicks.dto';
@@ -35,10 +35,9 @@ export class ClickRegistrationService {
     const dtos = items.map((item, index) => validateItem(item, prefix(index)));
     const newClicks = await Promise.all(dtos.map((dto, index) => this.toNewClick(dto, prefix(index))));
     const results = await this.clicks.registerClicks(newClicks);
-    let requeuedPostbacks = 0;
-    for (const result of results) {
-      if (result.status === 'created') requeuedPostbacks += await this.requeueParked(result.clickId);
-    }
+    const requeuedPostbacks = await this.requeueParked(
+      results.filter((result) => result.status === 'created').map((result) => result.clickId),
+    );
     const created = results.filter((result) => result.status === 'created').length;
     return {
       results: results.map(({ clickId, status }) => ({ clickId, status })),
@@ -67,17 +66,18 @@ export class ClickRegistrationService {
     };
   }
 
-  /** Re-queues postbacks parked on this click id; `unattributed` ones go back to `accepted` first. */
-  private async requeueParked(clickId: string): Promise<number> {
-    const parked = await this.postbacks.findParkedByClickId(clickId);
+  /**
+   * Re-queues postbacks parked on these click ids (one query for the whole batch); `unattributed` ones
+   * go back to `accepted` first. A postback still waiting for its click has a delayed job: it is made to
+   * run now instead of at its next lookup.
+   */
+  private async requeueParked(clickIds: readonly string[]): Promise<number> {
+    const parked = await this.postbacks.findParkedByClickIds(clickIds);
     for (const postback of parked) {
       if (postback.outcome === 'unattributed') await this.postbacks.resetForReplay(postback.id, new Date());
-      // A new attempt number: the postback's pending delayed job (if any) keeps its own id and is skipped
-      // by the worker once this one has attributed it.
-      await this.dispatch.dispatch(postback.id, postback.attributionAttempts + 1);
+      await this.dispatch.redispatch(postback.id);
     }
-    if (parked.length > 0)
-      this.logger.log({ msg: 'requeued parked postbacks', clickId, count: parked.length });
+    if (parked.length > 0) this.logger.log({ msg: 'requeued parked postbacks', count: parked.length });
     return parked.length;
   }
 }

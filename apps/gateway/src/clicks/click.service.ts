@@ -1,8 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { mintClickId } from '@ricochet/domain/ids';
 import { ClickRepository, type OfferRecord } from '@ricochet/persistence';
-import { Lookups } from '../lookups/lookups.service';
-import { withStore } from '../postbacks/store-unavailable.error';
+import { Lookups } from '@ricochet/persistence';
+import { StoreDeadline } from '../store/store-deadline.service';
 import type { ClickQuery } from './click-query.parser';
 import { OfferUrlRenderer } from './offer-url.renderer';
 
@@ -24,6 +24,7 @@ export interface ClickRedirect {
 @Injectable()
 export class ClickService {
   constructor(
+    private readonly store: StoreDeadline,
     private readonly lookups: Lookups,
     private readonly clicks: ClickRepository,
     private readonly offerUrls: OfferUrlRenderer,
@@ -34,7 +35,7 @@ export class ClickService {
    * @throws StoreUnavailableError when MongoDB cannot record the click.
    */
   async track(query: ClickQuery, visitor: ClickVisitor): Promise<ClickRedirect> {
-    const [offer, source] = await withStore(() =>
+    const [offer, source] = await this.store.run(() =>
       Promise.all([this.lookups.offer(query.offerId), this.lookups.source(query.sourceId)]),
     );
     if (offer === null || offer.status !== 'active') {
@@ -43,7 +44,7 @@ export class ClickService {
     if (source === null) {
       return fallback(offer, 'SOURCE_NOT_FOUND', `source ${query.sourceId} does not exist`);
     }
-    const click = await withStore(() =>
+    const click = await this.store.run(() =>
       this.clicks.recordClick({
         clickId: mintClickId(),
         offerId: offer.id,

@@ -10,12 +10,12 @@ export const STORE_RETRY_AFTER_SECONDS = 5;
 export class StoreUnavailableError extends ServiceUnavailableException {
   readonly retryAfterSeconds = STORE_RETRY_AFTER_SECONDS;
 
-  constructor(cause: unknown) {
+  constructor(cause: unknown, reason = 'the request could not be stored durably') {
     super(
       {
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         code: 'STORE_UNAVAILABLE',
-        message: `the request could not be stored durably; retry in ${STORE_RETRY_AFTER_SECONDS} s`,
+        message: `${reason}; retry in ${STORE_RETRY_AFTER_SECONDS} s`,
       },
       { cause },
     );
@@ -29,13 +29,4 @@ export class StoreUnavailableError extends ServiceUnavailableException {
 export function isStoreFailure(error: unknown): boolean {
   const name = error instanceof Error ? error.name : '';
   return name.startsWith('Mongo') && name !== 'MongooseValidationError';
-}
-
-/** Runs a store call, turning an outage into {@link StoreUnavailableError}. */
-export async function withStore<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw isStoreFailure(error) ? new StoreUnavailableError(error) : error;
-  }
 }

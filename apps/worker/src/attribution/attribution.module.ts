@@ -1,10 +1,20 @@
 import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { BulkReplayRunner } from '../replay/bulk-replay.runner';
 import { AttributionProcessor } from './attribution.processor';
 import { AttributionService } from './attribution.service';
 import { DeliveryPlanner } from './delivery.planner';
+import { InlineDeliveryPolicy } from './inline-delivery.policy';
 
-/** Attribution processor and delivery planner. */
+/** Attribution processor and delivery planner (which makes first attempts with the delivery module's runner). */
 @Module({
-  providers: [AttributionProcessor, AttributionService, DeliveryPlanner],
+  imports: [DeliveryModule],
+  providers: [
+    AttributionProcessor,
+    AttributionService,
+    DeliveryPlanner,
+    InlineDeliveryPolicy,
+    BulkReplayRunner,
+  ],
 })
 export class AttributionModule {}

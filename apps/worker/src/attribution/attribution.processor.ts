@@ -1,79 +1,93 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { type OnApplicationBootstrap, Logger } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import {
   ATTRIBUTION_JOBS,
   type AttributeJobData,
-  AttributionProducer,
   type AttributionJobData,
+  type BulkReplayJobData,
   type PlanJobData,
   QUEUES,
+  tuneWorker,
 } from '@ricochet/queue';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
+import { BulkReplayRunner } from '../replay/bulk-replay.runner';
 import { AttributionService } from './attribution.service';
 
 /** Delay before an attribution job that hit an infrastructure fault runs again (doubling, capped). */
 const INFRA_RETRY_BASE_MS = 2_000;
 const INFRA_RETRY_MAX_MS = 60_000;
-/** Past this attempt number a failing postback is left to the sweeper (no hot loop on a poison job). */
-const INFRA_RETRY_MAX_ATTEMPT = 200;
 
-/** Consumes the `attribution` queue: `attribute` (one postback) and `plan` (one conversion state). */
-@Processor(QUEUES.attribution)
+/**
+ * Consumes the `attribution` queue: `attribute` (one postback, and its deliveries' first attempts),
+ * `plan` (the state changes an admin recorded on a conversion) and `bulk-replay` (one admin run). A postback waiting for its click, or
+ * hit by an infrastructure fault, delays its own job (same id): one job per postback for its whole life.
+ */
+@Processor(QUEUES.attribution, { autorun: false })
 export class AttributionProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(AttributionProcessor.name);
 
   constructor(
     @InjectConfig() private readonly config: RicochetConfig,
     private readonly attribution: AttributionService,
-    private readonly producer: AttributionProducer,
+    private readonly bulkReplay: BulkReplayRunner,
   ) {
     super();
   }
 
-  /** The decorator is evaluated before config exists; the worker is created by then, so set it here. */
   onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.worker.attributionConcurrency;
+    tuneWorker(this.worker, this.config, this.config.worker.attributionConcurrency);
+    this.worker.on('error', (error: Error) => {
+      this.logger.warn({ msg: 'attribution worker error', err: error.message });
+    });
+    this.worker.on('failed', (job: Job | undefined, error: Error) => {
+      // Only infrastructure ends a job this way (stalled past its limit): the work is still due in
+      // MongoDB, and the sweeper enqueues it again.
+      this.logger.warn({ msg: 'attribution job failed', jobId: job?.id, err: error.message });
+    });
+    this.worker.run().catch((error: unknown) => {
+      this.logger.error(`worker ${this.worker.name} stopped: ${String(error)}`);
+    });
   }
 
-  async process(job: Job<AttributionJobData>): Promise<unknown> {
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
+  }
+
+  async process(job: Job<AttributionJobData>, token?: string): Promise<void> {
     if (job.name === ATTRIBUTION_JOBS.plan) {
-      const { conversionId, status, reversal } = job.data as PlanJobData;
-      return this.attribution.plan(conversionId, status, reversal);
+      await this.attribution.plan((job.data as PlanJobData).conversionId);
+      return;
+    }
+    if (job.name === ATTRIBUTION_JOBS.bulkReplay) {
+      const { runId } = job.data as BulkReplayJobData;
+      const result = await this.bulkReplay.run(runId, () => this.worker.closing !== undefined);
+      if (result === 'done') return;
+      // Shutting down: the job waits (not active), and the next worker resumes from the checkpoint.
+      await job.moveToDelayed(Date.now() + 1_000, token);
+      throw new DelayedError();
     }
     const { postbackId } = job.data as AttributeJobData;
-    const attempt = jobAttempt(job.id, postbackId);
+    let untilMs: number;
     try {
-      return await this.attribution.attribute(postbackId, attempt);
+      const result = await this.attribution.attribute(postbackId);
+      if (result.kind === 'done') return;
+      untilMs = result.untilMs;
     } catch (error) {
-      await this.retryLater(postbackId, attempt, error);
-      throw error;
+      // The postback stays `accepted` and due in MongoDB; this job tries again after a back-off.
+      const delayMs = Math.min(
+        INFRA_RETRY_BASE_MS * 2 ** Math.min(job.attemptsStarted, 10),
+        INFRA_RETRY_MAX_MS,
+      );
+      this.logger.warn({
+        msg: 'attribution failed; retrying',
+        postbackId,
+        delayMs,
+        err: error instanceof Error ? error.message : String(error),
+      });
+      untilMs = Date.now() + delayMs;
     }
+    await job.moveToDelayed(untilMs, token);
+    throw new DelayedError();
   }
-
-  /**
-   * The producer sets no BullMQ `attempts`, so a failed job is not retried by BullMQ: queue the next
-   * attempt ourselves while Redis answers (the usual fault is MongoDB being away). If that fails too,
-   * the postback is still `accepted` with a due `nextAttemptAt` and the sweeper re-queues it.
-   */
-  private async retryLater(postbackId: string, attempt: number, error: unknown): Promise<void> {
-    if (attempt >= INFRA_RETRY_MAX_ATTEMPT) return;
-    const delay = Math.min(INFRA_RETRY_BASE_MS * 2 ** Math.min(attempt, 10), INFRA_RETRY_MAX_MS);
-    this.logger.warn({
-      msg: 'attribution failed; retrying',
-      postbackId,
-      attempt,
-      delayMs: delay,
-      err: error instanceof Error ? error.message : String(error),
-    });
-    await this.producer.attribute(postbackId, attempt + 1, delay).catch(() => undefined);
-  }
-}
-
-/** The attempt number in a job id `pb_<postbackId>_<n>`; 0 for anything else. */
-export function jobAttempt(jobId: string | undefined, postbackId: string): number {
-  const prefix = `pb_${postbackId}_`;
-  if (jobId === undefined || !jobId.startsWith(prefix)) return 0;
-  const n = Number(jobId.slice(prefix.length));
-  return Number.isInteger(n) && n >= 0 ? n : 0;
 }

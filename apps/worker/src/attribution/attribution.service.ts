@@ -1,27 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { decideTransition, isClickExpired } from '@ricochet/domain/attribution';
-import type { ConversionStatus, PostbackOutcome } from '@ricochet/domain/model';
+import type { PostbackOutcome } from '@ricochet/domain/model';
 import { applyPayoutRule } from '@ricochet/domain/money';
 import {
-  AdvertiserRepository,
   ClickRepository,
   type ClickRecord,
   type ConversionRecord,
   ConversionRepository,
+  Lookups,
   type NormalizedPostbackFields,
-  OfferRepository,
   type OfferRecord,
   type PostbackOutcomeChange,
   PostbackRepository,
   type PostbackRecord,
-  SourceRepository,
 } from '@ricochet/persistence';
-import { AttributionProducer } from '@ricochet/queue';
 import { nextClickLookupDelayMs } from './click-wait.policy';
 import { DeliveryPlanner } from './delivery.planner';
 
 type Accepted = PostbackRecord & { normalized: NormalizedPostbackFields };
+
+/** Attribution ended (`skipped`: nothing to do), or the postback waits for its click until `untilMs`. */
+export type AttributionResult =
+  { kind: 'done'; outcome: PostbackOutcome | 'skipped' } | { kind: 'wait'; untilMs: number };
 
 /**
  * Attribution of one stored postback (DESIGN §4.2, §4.3): click lookup (waiting for a late click),
@@ -29,9 +30,10 @@ type Accepted = PostbackRecord & { normalized: NormalizedPostbackFields };
  * twice for one postback: only `accepted` postbacks are processed, and a conversion that already carries
  * this postback in its history is recognised as this postback's own earlier work.
  *
- * Infrastructure failures (MongoDB, Redis) are thrown, so the job fails and the postback stays
- * `accepted` with a `nextAttemptAt`: the processor re-queues it with back-off and the sweeper is the
- * safety net.
+ * Infrastructure failures (MongoDB, Redis) are thrown, so the postback stays `accepted` with a
+ * `nextAttemptAt`: the processor delays the job with back-off and the sweeper is the safety net.
+ * Advertisers, offers and sources come from the shared cache ({@link Lookups}); the postback and its
+ * click are read once and handed on to the first attempts.
  */
 @Injectable()
 export class AttributionService {
@@ -41,30 +43,30 @@ export class AttributionService {
     @InjectConfig() private readonly config: RicochetConfig,
     private readonly postbacks: PostbackRepository,
     private readonly clicks: ClickRepository,
-    private readonly offers: OfferRepository,
-    private readonly sources: SourceRepository,
-    private readonly advertisers: AdvertiserRepository,
+    private readonly lookups: Lookups,
     private readonly conversions: ConversionRepository,
-    private readonly producer: AttributionProducer,
     private readonly planner: DeliveryPlanner,
   ) {}
 
-  /** @param jobAttempt the attempt number in the job id (`pb_<id>_<n>`) */
-  async attribute(postbackId: string, jobAttempt: number): Promise<PostbackOutcome | 'skipped' | 'waiting'> {
+  async attribute(postbackId: string): Promise<AttributionResult> {
     const postback = await this.postbacks.findById(postbackId);
     if (postback === null || postback.outcome !== 'accepted' || postback.normalized === undefined) {
-      return 'skipped';
+      return { kind: 'done', outcome: 'skipped' };
     }
     const accepted = postback as Accepted;
     const click = await this.clicks.findByClickId(accepted.normalized.clickId);
-    if (click === null) return this.waitForClick(accepted, jobAttempt);
+    if (click === null) return this.waitForClick(accepted);
+    return { kind: 'done', outcome: await this.attributeToClick(accepted, click) };
+  }
+
+  private async attributeToClick(accepted: Accepted, click: ClickRecord): Promise<PostbackOutcome> {
     if (click.advertiserId !== accepted.advertiserId) {
       return this.finish(accepted, 'rejected', {
         rejectReason: 'ADVERTISER_MISMATCH',
         rejectMessage: `click ${click.clickId} belongs to another advertiser's offer`,
       });
     }
-    const offer = await this.offers.findById(click.offerId);
+    const offer = await this.lookups.offer(click.offerId);
     if (offer === null) {
       return this.finish(accepted, 'rejected', {
         rejectReason: 'OFFER_NOT_FOUND',
@@ -80,11 +82,25 @@ export class AttributionService {
     return this.convert(accepted, click, offer);
   }
 
-  /** Runs the planner for a conversion state an admin set (job `plan`). */
-  async plan(conversionId: string, status: ConversionStatus, reversal: boolean): Promise<void> {
+  /**
+   * Plans the state changes an admin recorded on the conversion (job `plan`), in order, then removes
+   * them from its `pendingPlans`. Safe to run twice: planning is idempotent.
+   */
+  async plan(conversionId: string): Promise<void> {
     const conversion = await this.conversions.findById(conversionId);
-    if (conversion === null) return;
-    await this.planner.plan(conversion, status, reversal);
+    if (conversion === null || conversion.pendingPlans.length === 0) return;
+    for (const pending of conversion.pendingPlans) {
+      await this.planner.plan({
+        conversion,
+        status: pending.status,
+        reversal: pending.reversal,
+        created: false,
+      });
+    }
+    await this.conversions.completePlans(
+      conversion.id,
+      conversion.pendingPlans.map((pending) => pending.at),
+    );
   }
 
   private async convert(
@@ -94,8 +110,8 @@ export class AttributionService {
   ): Promise<PostbackOutcome> {
     const n = postback.normalized;
     const [source, advertiser] = await Promise.all([
-      this.sources.findById(click.sourceId),
-      this.advertisers.findById(postback.advertiserId),
+      this.lookups.source(click.sourceId),
+      this.lookups.advertiser(postback.advertiserId),
     ]);
     const revenue = n.payout ?? offer.defaultRevenue ?? 0;
     const policy = source?.payoutPolicy ?? offer.payoutPolicy;
@@ -114,7 +130,14 @@ export class AttributionService {
       postbackId: postback.id,
     });
     if (inserted.created) {
-      await this.planner.plan(inserted.conversion, n.status, false);
+      await this.planner.plan({
+        conversion: inserted.conversion,
+        status: n.status,
+        reversal: false,
+        created: true,
+        click,
+        postback,
+      });
       return this.finish(postback, 'attributed', { conversionId: inserted.conversion.id });
     }
     const amounts = n.payout === undefined ? {} : { revenue, payout };
@@ -125,7 +148,13 @@ export class AttributionService {
       if (own) {
         // This postback's own earlier run got this far before it stopped: finish its work.
         if (existing.status === own.status) {
-          await this.planner.plan(existing, own.status, isReversal(existing, postback.id));
+          await this.planner.plan({
+            conversion: existing,
+            status: own.status,
+            reversal: isReversal(existing, postback.id),
+            created: false,
+            click,
+          });
         }
         return this.finish(postback, 'attributed', { conversionId: existing.id });
       }
@@ -149,7 +178,14 @@ export class AttributionService {
           amounts,
         );
         if (updated !== null) {
-          await this.planner.plan(updated, decision.to, decision.reversal);
+          await this.planner.plan({
+            conversion: updated,
+            status: decision.to,
+            reversal: decision.reversal,
+            created: false,
+            click,
+            postback,
+          });
           return this.finish(postback, 'attributed', { conversionId: updated.id });
         }
       }
@@ -160,26 +196,25 @@ export class AttributionService {
     );
   }
 
-  private async waitForClick(postback: Accepted, jobAttempt: number): Promise<'waiting' | PostbackOutcome> {
+  private async waitForClick(postback: Accepted): Promise<AttributionResult> {
     const now = Date.now();
     const waitUntil =
       postback.waitUntil ?? new Date(postback.receivedAt.getTime() + this.config.attribution.clickWaitMs);
     const delay = nextClickLookupDelayMs(postback.attributionAttempts, now, waitUntil.getTime());
     if (delay === undefined) {
-      return this.finish(postback, 'unattributed', {
+      const outcome = await this.finish(postback, 'unattributed', {
         rejectMessage: `no click ${postback.normalized.clickId} appeared before ${waitUntil.toISOString()}`,
         waitUntil,
       });
+      return { kind: 'done', outcome };
     }
-    // Job ids must be new: the current job's id is still taken while it runs.
-    const next = Math.max(jobAttempt, postback.attributionAttempts) + 1;
+    // MongoDB holds the schedule (the sweeper's deadline); the processor delays this same job to it.
     await this.postbacks.scheduleNextAttempt(
       postback.id,
       new Date(now + delay),
       postback.waitUntil ? undefined : waitUntil,
     );
-    await this.producer.attribute(postback.id, next, delay);
-    return 'waiting';
+    return { kind: 'wait', untilMs: now + delay };
   }
 
   private async finish(
@@ -187,8 +222,10 @@ export class AttributionService {
     outcome: PostbackOutcome,
     change: PostbackOutcomeChange,
   ): Promise<PostbackOutcome> {
-    await this.postbacks.markOutcome(postback.id, outcome, change);
-    this.logger.log({
+    await this.postbacks.settleOutcome(postback.id, outcome, change);
+    // One line per postback: debug for the ordinary outcomes, info for the ones an operator looks into.
+    const level = outcome === 'attributed' || outcome === 'duplicate' ? 'debug' : 'log';
+    this.logger[level]({
       msg: 'postback attributed',
       postbackId: postback.id,
       outcome,

@@ -1,15 +1,29 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { RicochetConfig } from '@ricochet/config';
-import type { DeliveryJobData } from '@ricochet/queue';
+import type { DeliveryJobData, DeliveryProducer } from '@ricochet/queue';
 import { DeliveryWorkerHost, infrastructureRetryDelayMs } from './delivery-worker.host';
 import type { DeliverResult, DeliveryService } from './delivery.service';
 import { Logger } from '@nestjs/common';
 
 class TestHost extends DeliveryWorkerHost {
   protected readonly logger = new Logger('test');
+  protected readonly lane = 'first' as const;
+  readonly handedOff: { deliveryId: string; delayMs?: number }[] = [];
 
   constructor(deliver: () => Promise<DeliverResult>) {
-    super({ deliver } as unknown as DeliveryService, {} as RicochetConfig);
+    const handedOff: { deliveryId: string; delayMs?: number }[] = [];
+    const producer = {
+      enqueue: (deliveryId: string, _trigger: string, options: { delayMs?: number }) => {
+        handedOff.push({ deliveryId, delayMs: options.delayMs });
+        return Promise.resolve('added');
+      },
+    };
+    super(
+      { deliver } as unknown as DeliveryService,
+      producer as unknown as DeliveryProducer,
+      {} as RicochetConfig,
+    );
+    this.handedOff = handedOff;
     this.logger.warn = () => undefined;
   }
 }
@@ -36,11 +50,17 @@ describe('DeliveryWorkerHost', () => {
 
   it('delays the job without failing it when the service asks to wait', async () => {
     const { job, moves } = fakeJob();
-    const host = new TestHost(() =>
-      Promise.resolve({ kind: 'delay', untilMs: 1234, reason: 'circuit open' }),
-    );
+    const host = new TestHost(() => Promise.resolve({ kind: 'delay', untilMs: 1234 }));
     await expect(host.process(job, 'tok')).rejects.toBeInstanceOf(DelayedError);
     expect(moves).toEqual([{ until: 1234, token: 'tok' }]);
+  });
+
+  it('hands a failed first attempt to the retry lane and completes its own job', async () => {
+    const { job, moves } = fakeJob();
+    const host = new TestHost(() => Promise.resolve({ kind: 'to-retry-lane', delayMs: 10_000 }));
+    await host.process(job, 'tok');
+    expect(moves).toEqual([]);
+    expect(host.handedOff).toEqual([{ deliveryId: 'd1', delayMs: 10_000 }]);
   });
 
   it('delays the job on an infrastructure fault instead of settling the delivery', async () => {

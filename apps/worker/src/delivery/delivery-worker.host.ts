@@ -1,17 +1,9 @@
+import type { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { WorkerHost } from '@nestjs/bullmq';
-import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { MAX_FORWARD_TIMEOUT_MS, type RicochetConfig } from '@ricochet/config';
-import type { DeliveryJobData } from '@ricochet/queue';
+import type { RicochetConfig } from '@ricochet/config';
+import { type DeliveryJobData, type DeliveryLane, DeliveryProducer, tuneWorker } from '@ricochet/queue';
 import { DelayedError, type Job } from 'bullmq';
-import type { DeliveryService } from './delivery.service';
-
-/**
- * Lock held on a delivery job. It must outlast the whole HTTP budget plus the MongoDB writes around it
- * (research/delivery-reliability.md §3), or a slow partner would make a live job look stalled and be
- * sent twice. BullMQ fixes worker options when the worker is built, before the config is injectable,
- * so the lock is a constant; the config refuses a FORWARD_TIMEOUT that does not fit under it.
- */
-export const DELIVERY_LOCK_MS = MAX_FORWARD_TIMEOUT_MS + 15_000;
+import { DeliveryService } from './delivery.service';
 
 /** Back-off for a job that hit an infrastructure fault: 1 s, 2 s, 4 s … at most 1 min. */
 export function infrastructureRetryDelayMs(attemptsStarted: number): number {
@@ -20,17 +12,20 @@ export function infrastructureRetryDelayMs(attemptsStarted: number): number {
 
 /**
  * The shared body of the two delivery processors: unpack the job, call {@link DeliveryService}, and turn
- * "not now" into a BullMQ delay (`moveToDelayed` + `DelayedError`: no attempt consumed). Workers are
- * built with `autorun: false` and started at bootstrap with the configured concurrency.
+ * "not now" into a BullMQ delay of the same job (`moveToDelayed` + `DelayedError`: the job keeps its id,
+ * no successor job is created). Workers are built with `autorun: false` and started at bootstrap with
+ * the configured concurrency, lock and stalled-job check.
  */
 export abstract class DeliveryWorkerHost
   extends WorkerHost
   implements OnApplicationBootstrap, OnModuleDestroy
 {
   protected abstract readonly logger: Logger;
+  protected abstract readonly lane: DeliveryLane;
 
   protected constructor(
     private readonly service: DeliveryService,
+    private readonly producer: DeliveryProducer,
     private readonly config: RicochetConfig,
   ) {
     super();
@@ -40,8 +35,12 @@ export abstract class DeliveryWorkerHost
     const { deliveryId, trigger } = job.data;
     let untilMs: number;
     try {
-      const result = await this.service.deliver(deliveryId, trigger);
+      const result = await this.service.deliver(deliveryId, trigger, this.lane);
       if (result.kind === 'done') return;
+      if (result.kind === 'to-retry-lane') {
+        await this.producer.enqueue(deliveryId, 'retry', { lane: 'retry', delayMs: result.delayMs });
+        return;
+      }
       untilMs = result.untilMs;
     } catch (error) {
       // MongoDB or Redis trouble: never a verdict on the delivery. Try the same job again later.
@@ -58,7 +57,15 @@ export abstract class DeliveryWorkerHost
   }
 
   onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.worker.deliveryConcurrency;
+    tuneWorker(this.worker, this.config, this.config.worker.deliveryConcurrency);
+    this.worker.on('error', (error: Error) => {
+      this.logger.warn({ msg: 'delivery worker error', queue: this.worker.name, err: error.message });
+    });
+    this.worker.on('failed', (job: Job | undefined, error: Error) => {
+      // Only infrastructure ends a delivery job this way (a stalled job past its limit): the delivery
+      // is still due in MongoDB, and the sweeper enqueues it again.
+      this.logger.warn({ msg: 'delivery job failed', jobId: job?.id, err: error.message });
+    });
     this.worker.run().catch((error: unknown) => {
       this.logger.error(`worker ${this.worker.name} stopped: ${String(error)}`);
     });

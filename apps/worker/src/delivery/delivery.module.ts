@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DeliveryAttemptRunner } from './delivery-attempt.runner';
+import { DeliveryContextLoader } from './delivery-context.loader';
 import { DeliveryRequestBuilder } from './delivery-request.builder';
 import { DeliveryRetryProcessor } from './delivery-retry.processor';
 import { DeliveryMetrics } from './delivery.metrics';
@@ -7,16 +9,22 @@ import { DeliveryService } from './delivery.service';
 import { EndpointThrottle } from './endpoint-throttle.service';
 import { HttpSender } from './http-sender';
 
-/** Delivery processors, HTTP sender, circuit breaker and rate limit. */
+/**
+ * Delivery processors, HTTP sender, circuit breaker and rate limit. The attempt runner and the context
+ * loader are exported for the attribution job, which makes first attempts itself.
+ */
 @Module({
   providers: [
     HttpSender,
     EndpointThrottle,
     DeliveryRequestBuilder,
     DeliveryMetrics,
+    DeliveryAttemptRunner,
+    DeliveryContextLoader,
     DeliveryService,
     DeliveryProcessor,
     DeliveryRetryProcessor,
   ],
+  exports: [DeliveryAttemptRunner, DeliveryContextLoader, DeliveryService],
 })
 export class DeliveryModule {}

@@ -1,16 +1,17 @@
 import { Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
-import { QUEUES } from '@ricochet/queue';
-import { DELIVERY_LOCK_MS, DeliveryWorkerHost } from './delivery-worker.host';
+import { DeliveryProducer, QUEUES } from '@ricochet/queue';
+import { DeliveryWorkerHost } from './delivery-worker.host';
 import { DeliveryService } from './delivery.service';
 
-/** First attempts and manual replays (`delivery` queue). */
-@Processor(QUEUES.delivery, { autorun: false, lockDuration: DELIVERY_LOCK_MS })
+/** First attempts that had to wait, sweeper pick-ups of first attempts, and manual replays (`delivery`). */
+@Processor(QUEUES.delivery, { autorun: false })
 export class DeliveryProcessor extends DeliveryWorkerHost {
   protected readonly logger = new Logger(DeliveryProcessor.name);
+  protected readonly lane = 'first' as const;
 
-  constructor(service: DeliveryService, @InjectConfig() config: RicochetConfig) {
-    super(service, config);
+  constructor(service: DeliveryService, producer: DeliveryProducer, @InjectConfig() config: RicochetConfig) {
+    super(service, producer, config);
   }
 }

@@ -7,12 +7,13 @@
 
 /**
  * KEYS[1] breaker hash; ARGV now, halfOpenProbes, probeLeaseMs, ttlMs.
- * Returns {allowed 0|1, probe 0|1, retryAtMs}.
+ * Returns {allowed 0|1, probe 0|1, retryAtMs, clean 0|1}; clean: no state at all (closed, no failures).
  */
 export const BREAKER_ACQUIRE_LUA = `
 local s = redis.call('HMGET', KEYS[1], 'state', 'openUntil', 'probes')
-local state = s[1] or 'closed'
-if state == 'closed' then return {1, 0, 0} end
+if not s[1] then return {1, 0, 0, 1} end
+local state = s[1]
+if state == 'closed' then return {1, 0, 0, 0} end
 local now = tonumber(ARGV[1])
 local probesAllowed = tonumber(ARGV[2])
 local lease = tonumber(ARGV[3])

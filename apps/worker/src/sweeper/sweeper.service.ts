@@ -1,20 +1,24 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
-import { DeliveryRepository, PostbackRepository } from '@ricochet/persistence';
-import { AttributionProducer, DeliveryProducer } from '@ricochet/queue';
+import { ConversionRepository, DeliveryRepository, PostbackRepository } from '@ricochet/persistence';
+import { AttributionProducer, DeliveryProducer, type EnsureResult } from '@ricochet/queue';
 
-/** Most postbacks and deliveries claimed per kind in one sweep. */
+/** Most postbacks, conversion plans and deliveries claimed per kind in one sweep. */
 export const SWEEP_BATCH = 500;
 
+/** How many items of each kind a sweep found without a live job and enqueued again. */
 export interface SweepReport {
   postbacks: number;
+  plans: number;
   deliveries: number;
 }
 
 /**
- * Re-enqueues work that is due but has no live job (DESIGN §7): a crash between the MongoDB write and
- * the enqueue, or a Redis that lost its data. Claims move `nextAttemptAt` ahead by a lease, and job ids
- * are deterministic, so a sweep of work whose job is alive is harmless.
+ * Re-enqueues work that is due in MongoDB but has no live job: a crash between the MongoDB write and
+ * the enqueue, a Redis that lost its data, a job failed after stalling too often. Each claim moves the
+ * item's deadline ahead by `SWEEPER_LEASE` (atomic, so many workers can sweep at once without a
+ * leader), and {@link ensureJob} leaves a live job alone and replaces an ended one, so a sweep of work
+ * whose job is alive changes nothing.
  */
 @Injectable()
 export class SweeperService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -25,6 +29,7 @@ export class SweeperService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @InjectConfig() private readonly config: RicochetConfig,
     private readonly postbacks: PostbackRepository,
+    private readonly conversions: ConversionRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly attribution: AttributionProducer,
     private readonly delivery: DeliveryProducer,
@@ -55,7 +60,7 @@ export class SweeperService implements OnApplicationBootstrap, OnModuleDestroy {
   private async tick(): Promise<void> {
     try {
       const report = await this.sweepOnce();
-      if (report.postbacks + report.deliveries > 0) {
+      if (report.postbacks + report.plans + report.deliveries > 0) {
         this.logger.log({ msg: 'sweeper re-enqueued due work', ...report });
       }
     } catch (error) {
@@ -64,16 +69,23 @@ export class SweeperService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async sweep(now: Date): Promise<SweepReport> {
-    const postbackIds = await this.postbacks.claimDueForSweep(now, SWEEP_BATCH);
-    for (const id of postbackIds) {
-      const postback = await this.postbacks.findById(id);
-      await this.attribution.attribute(id, postback?.attributionAttempts ?? 0);
+    const claim = { graceMs: this.config.sweeper.graceMs, leaseMs: this.config.sweeper.leaseMs };
+    const report: SweepReport = { postbacks: 0, plans: 0, deliveries: 0 };
+    for (const id of await this.postbacks.claimDueForSweep(now, SWEEP_BATCH, claim)) {
+      if (revived(await this.attribution.ensureAttribution(id))) report.postbacks += 1;
     }
-    const deliveryIds = await this.deliveries.claimDueForSweep(now, SWEEP_BATCH);
-    for (const id of deliveryIds) {
-      const delivery = await this.deliveries.findById(id);
-      if (delivery) await this.delivery.enqueue(id, delivery.attempts + 1, 'sweeper');
+    for (const id of await this.conversions.claimPlansDueForSweep(now, SWEEP_BATCH, claim)) {
+      if (revived(await this.attribution.plan(id))) report.plans += 1;
     }
-    return { postbacks: postbackIds.length, deliveries: deliveryIds.length };
+    for (const { id, attempts } of await this.deliveries.claimDueForSweep(now, SWEEP_BATCH, claim)) {
+      const lane = attempts > 0 ? 'retry' : 'first';
+      if (revived(await this.delivery.enqueue(id, 'sweeper', { lane }))) report.deliveries += 1;
+    }
+    return report;
   }
+}
+
+/** Whether the sweep had to (re)create the job: there was none, or it had ended. */
+function revived(result: EnsureResult): boolean {
+  return result === 'added' || result === 'replaced';
 }

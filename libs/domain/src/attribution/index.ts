@@ -1,4 +1,3 @@
-export * from './dedup-key';
 export * from './status-machine';
 export * from './click-expiry';
 export * from './endpoint-firing';

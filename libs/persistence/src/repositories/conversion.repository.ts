@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { ConversionStatus, Micros } from '@ricochet/domain/model';
-import { Model, QueryFilter } from 'mongoose';
+import { Model, QueryFilter, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../persistence.errors';
 import { Conversion, ConversionHistoryEntry, HistoryActor } from '../schemas/conversion.schema';
+import { assertMicros } from '../schemas/micros';
 import { compact, oneOrMany, timeRange } from './filters';
 import { filterObjectId, optionalObjectId, parseObjectId, requireObjectId } from './object-id';
+import { InsertBatcher } from './insert-batcher';
 import { Page, PageRequest, paginate } from './pagination';
+import { claimDue, SweepClaimOptions } from './sweep';
 
 export interface ConversionHistoryRecord {
   status: ConversionStatus;
@@ -14,6 +17,12 @@ export interface ConversionHistoryRecord {
   postbackId?: string;
   by: HistoryActor;
   note?: string;
+}
+
+export interface ConversionPlanRecord {
+  status: ConversionStatus;
+  reversal: boolean;
+  at: Date;
 }
 
 export interface ConversionRecord {
@@ -29,6 +38,8 @@ export interface ConversionRecord {
   payout: Micros;
   currency: string;
   history: ConversionHistoryRecord[];
+  /** State changes whose deliveries are still to be planned (admin changes; see the schema). */
+  pendingPlans: ConversionPlanRecord[];
   dedupKey: string;
   createdAt: Date;
   updatedAt: Date;
@@ -87,7 +98,11 @@ export function conversionDedupKey(
 
 @Injectable()
 export class ConversionRepository {
-  constructor(@InjectModel(Conversion.name) private readonly conversions: Model<Conversion>) {}
+  private readonly inserts: InsertBatcher;
+
+  constructor(@InjectModel(Conversion.name) private readonly conversions: Model<Conversion>) {
+    this.inserts = new InsertBatcher(() => this.conversions.collection);
+  }
 
   /**
    * Inserts the conversion unless one with the same dedup key exists. Race-free: concurrent identical
@@ -96,31 +111,35 @@ export class ConversionRepository {
   async insertIfAbsent(input: NewConversion): Promise<InsertConversionResult> {
     const dedupKey = conversionDedupKey(input);
     const { postbackId, ...fields } = input;
+    assertMicros('revenue', input.revenue);
+    assertMicros('payout', input.payout);
     const at = new Date();
     // The winner of a race is visible once our insert fails on its key; retry covers a deleted winner.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      try {
-        const doc = await this.conversions.create({
-          ...fields,
-          offerId: requireObjectId('offerId', input.offerId),
-          sourceId: requireObjectId('sourceId', input.sourceId),
-          advertiserId: requireObjectId('advertiserId', input.advertiserId),
-          dedupKey,
-          history: [
-            {
-              status: input.status,
-              at,
-              by: 'postback',
-              postbackId: optionalObjectId('postbackId', postbackId),
-            },
-          ],
-        });
-        return { created: true, conversion: toConversionRecord(doc.toObject()) };
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) {
-          throw error;
-        }
-      }
+      // The worker's hot path: a plain document straight to the driver (batched with concurrent
+      // attributions); the inputs come typed from attribution, which validated them.
+      const doc = compact({
+        _id: new Types.ObjectId(),
+        ...fields,
+        offerId: requireObjectId('offerId', input.offerId),
+        sourceId: requireObjectId('sourceId', input.sourceId),
+        advertiserId: requireObjectId('advertiserId', input.advertiserId),
+        currency: fields.currency.toUpperCase(),
+        dedupKey,
+        history: [
+          compact({
+            status: input.status,
+            at,
+            by: 'postback' as const,
+            postbackId: optionalObjectId('postbackId', postbackId),
+          }) as ConversionHistoryEntry,
+        ],
+        createdAt: at,
+        updatedAt: at,
+      }) as Conversion;
+      const result = await this.inserts.insert(doc);
+      if (result.ok) return { created: true, conversion: toConversionRecord(doc) };
+      if (!isDuplicateKeyError(result.error)) throw result.error;
       const existing = await this.conversions.findOne({ dedupKey }).lean<Conversion>().exec();
       if (existing) {
         return { created: false, existing: toConversionRecord(existing) };
@@ -140,6 +159,7 @@ export class ConversionRepository {
     to: ConversionStatus,
     entry: HistoryEntryInput,
     amounts: { revenue?: Micros; payout?: Micros } = {},
+    options: { planDue?: { reversal: boolean } } = {},
   ): Promise<ConversionRecord | null> {
     const _id = parseObjectId(id);
     if (!_id) {
@@ -156,8 +176,18 @@ export class ConversionRepository {
       .findOneAndUpdate(
         { _id, status: from },
         {
-          $set: compact({ status: to, revenue: amounts.revenue, payout: amounts.payout }),
-          $push: { history: historyEntry },
+          $set: compact({
+            status: to,
+            revenue: amounts.revenue,
+            payout: amounts.payout,
+            planDueAt: options.planDue ? historyEntry.at : undefined,
+          }),
+          $push: options.planDue
+            ? {
+                history: historyEntry,
+                pendingPlans: { status: to, reversal: options.planDue.reversal, at: historyEntry.at },
+              }
+            : { history: historyEntry },
         },
         { returnDocument: 'after', runValidators: true },
       )
@@ -166,12 +196,35 @@ export class ConversionRepository {
     return doc ? toConversionRecord(doc) : null;
   }
 
+  /**
+   * Removes the planned state changes from the conversion's `pendingPlans` (matched by time), and clears
+   * `planDueAt` once none is left.
+   */
+  async completePlans(id: string, plannedAt: readonly Date[]): Promise<void> {
+    const _id = requireObjectId('conversionId', id);
+    await this.conversions.updateOne({ _id }, { $pull: { pendingPlans: { at: { $in: plannedAt } } } }).exec();
+    await this.conversions
+      .updateOne({ _id, pendingPlans: { $size: 0 } }, { $unset: { planDueAt: 1 } })
+      .exec();
+  }
+
+  /**
+   * Claims conversions whose recorded state changes have not been planned past the grace period (the
+   * `plan` job was lost), for the sweeper to re-enqueue.
+   */
+  async claimPlansDueForSweep(now: Date, limit: number, options: SweepClaimOptions = {}): Promise<string[]> {
+    const claimed = await claimDue(this.conversions, {}, now, limit, options, {
+      deadlineField: 'planDueAt',
+    });
+    return claimed.map((doc) => doc._id.toHexString());
+  }
+
   async findById(id: string): Promise<ConversionRecord | null> {
     const _id = parseObjectId(id);
     if (!_id) {
       return null;
     }
-    const doc = await this.conversions.findById(_id).lean<Conversion>().exec();
+    const doc = await this.conversions.collection.findOne<Conversion>({ _id });
     return doc ? toConversionRecord(doc) : null;
   }
 
@@ -223,6 +276,7 @@ function toConversionRecord(doc: Conversion): ConversionRecord {
     payout: doc.payout,
     currency: doc.currency,
     history: doc.history.map(toHistoryRecord),
+    pendingPlans: (doc.pendingPlans ?? []).map((plan) => ({ ...plan })),
     dedupKey: doc.dedupKey,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

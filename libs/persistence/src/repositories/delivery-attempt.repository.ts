@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AttemptTrigger, ForwardMethod } from '@ricochet/domain/model';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { DeliveryAttempt } from '../schemas/delivery-attempt.schema';
+import { compact } from './filters';
+import { InsertBatcher } from './insert-batcher';
 import { filterObjectId, requireObjectId } from './object-id';
 
 /** Most bytes (UTF-8) of a response body kept on an attempt. */
@@ -56,10 +58,16 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 
 @Injectable()
 export class DeliveryAttemptRepository {
-  constructor(@InjectModel(DeliveryAttempt.name) private readonly attempts: Model<DeliveryAttempt>) {}
+  private readonly inserts: InsertBatcher;
 
+  constructor(@InjectModel(DeliveryAttempt.name) private readonly attempts: Model<DeliveryAttempt>) {
+    this.inserts = new InsertBatcher(() => this.attempts.collection);
+  }
+
+  /** Appends one attempt (a plain document, batched with concurrent ones: every delivery writes one). */
   async recordAttempt(input: NewDeliveryAttempt): Promise<DeliveryAttemptRecord> {
-    const doc = await this.attempts.create({
+    const doc = compact({
+      _id: new Types.ObjectId(),
       ...input,
       deliveryId: requireObjectId('deliveryId', input.deliveryId),
       responseSnippet: truncateUtf8(input.responseSnippet ?? '', MAX_RESPONSE_SNIPPET_BYTES),
@@ -67,8 +75,10 @@ export class DeliveryAttemptRepository {
         input.errorMessage === undefined
           ? undefined
           : truncateUtf8(input.errorMessage, MAX_RESPONSE_SNIPPET_BYTES),
-    });
-    return toAttemptRecord(doc.toObject());
+    }) as DeliveryAttempt;
+    const result = await this.inserts.insert(doc);
+    if (!result.ok) throw result.error;
+    return toAttemptRecord(doc);
   }
 
   /** Every attempt of a delivery, in attempt order. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { ConversionStatus, DeliveryState } from '@ricochet/domain/model';
@@ -5,6 +6,7 @@ import { Model, QueryFilter, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../persistence.errors';
 import { Delivery } from '../schemas/delivery.schema';
 import { compact, oneOrMany, timeRange } from './filters';
+import { InsertBatcher } from './insert-batcher';
 import { filterObjectId, parseObjectId, requireObjectId } from './object-id';
 import { Page, PageRequest, paginate } from './pagination';
 import { claimDue, SweepClaimOptions } from './sweep';
@@ -28,6 +30,8 @@ export interface DeliveryRecord {
 }
 
 export interface NewDelivery {
+  /** A caller-chosen id ({@link deliveryIdFor}); default: a new ObjectId. */
+  id?: string;
   conversionId: string;
   endpointId: string;
   sourceId: string;
@@ -56,7 +60,28 @@ export interface DeliveryOutcome {
   countsAsAttempt?: boolean;
 }
 
-/** `(conversionId, endpointId, status)`: one forward per conversion state and endpoint (DESIGN §5). */
+/** How a first attempt left a delivery (see {@link DeliveryRepository.recordAfterFirstAttempt}). */
+export interface DeliverySettlement {
+  state: Exclude<DeliveryState, 'pending'>;
+  statusCode?: number;
+  nextAttemptAt?: Date;
+  lastError?: string;
+}
+
+/**
+ * A delivery id derived from its idempotency key and the time its conversion entered the forwarded
+ * status: an ObjectId whose 4 timestamp bytes are that time (so listings by id stay in time order) and
+ * whose other 8 bytes come from the key's SHA-256. Receivers deduplicate on
+ * `Idempotency-Key: <deliveryId>`, and the attribution job sends a first attempt before writing its
+ * delivery, so a re-run after a crash must compute the same id without reading anything.
+ */
+export function deliveryIdFor(idempotencyKey: string, stateEnteredAt: Date): string {
+  const seconds = Math.max(0, Math.min(0xffffffff, Math.floor(stateEnteredAt.getTime() / 1000)));
+  const hash = createHash('sha256').update(idempotencyKey).digest('hex');
+  return seconds.toString(16).padStart(8, '0') + hash.slice(0, 16);
+}
+
+/** `(conversionId, endpointId, status)`: one forward per conversion state and endpoint. */
 export function deliveryIdempotencyKey(
   delivery: Pick<NewDelivery, 'conversionId' | 'endpointId' | 'status'>,
 ): string {
@@ -67,7 +92,11 @@ const NOT_DELIVERED = { state: { $ne: 'delivered' as DeliveryState } };
 
 @Injectable()
 export class DeliveryRepository {
-  constructor(@InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>) {}
+  private readonly inserts: InsertBatcher;
+
+  constructor(@InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>) {
+    this.inserts = new InsertBatcher(() => this.deliveries.collection);
+  }
 
   /** Creates the delivery unless its idempotency key exists; concurrent identical calls create exactly one. */
   async createIfAbsent(input: NewDelivery): Promise<CreateDeliveryResult> {
@@ -75,6 +104,7 @@ export class DeliveryRepository {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
         const doc = await this.deliveries.create({
+          _id: input.id === undefined ? new Types.ObjectId() : requireObjectId('id', input.id),
           conversionId: requireObjectId('conversionId', input.conversionId),
           endpointId: requireObjectId('endpointId', input.endpointId),
           sourceId: requireObjectId('sourceId', input.sourceId),
@@ -101,7 +131,7 @@ export class DeliveryRepository {
     if (!_id) {
       return null;
     }
-    const doc = await this.deliveries.findById(_id).lean<Delivery>().exec();
+    const doc = await this.deliveries.collection.findOne<Delivery>({ _id });
     return doc ? toDeliveryRecord(doc) : null;
   }
 
@@ -144,22 +174,6 @@ export class DeliveryRepository {
     return docs.map(toDeliveryRecord);
   }
 
-  /** The conversion statuses already delivered to an endpoint (for `fireOnce`). */
-  async listDeliveredStatuses(conversionId: string, endpointId: string): Promise<ConversionStatus[]> {
-    const docs = await this.deliveries
-      .find(
-        {
-          conversionId: filterObjectId(conversionId),
-          endpointId: filterObjectId(endpointId),
-          state: 'delivered',
-        },
-        { status: 1 },
-      )
-      .lean<Pick<Delivery, 'status'>[]>()
-      .exec();
-    return [...new Set(docs.map((doc) => doc.status))];
-  }
-
   /** @returns the updated delivery, or null when it does not exist. */
   markDelivered(id: string, outcome: DeliveryOutcome & { at?: Date } = {}): Promise<DeliveryRecord | null> {
     const update = outcomeUpdate(outcome, { state: 'delivered', deliveredAt: outcome.at ?? new Date() });
@@ -193,6 +207,16 @@ export class DeliveryRepository {
   }
 
   /**
+   * Moves a not-yet-delivered delivery's next attempt (a circuit breaker or rate limit holds it; no
+   * attempt is used), so admins see when it will really be tried.
+   */
+  async deferTo(id: string, nextAttemptAt: Date): Promise<void> {
+    await this.deliveries
+      .updateOne({ _id: requireObjectId('deliveryId', id), ...NOT_DELIVERED }, { $set: { nextAttemptAt } })
+      .exec();
+  }
+
+  /**
    * Back to `pending`, due now (an admin replay). Attempts keep counting; the last error stays visible
    * until the next try replaces it.
    * @returns the updated delivery, or null when it does not exist.
@@ -203,10 +227,54 @@ export class DeliveryRepository {
 
   /**
    * Claims `pending`/`failed` deliveries overdue past the grace period, for the sweeper to re-enqueue.
-   * @returns the claimed delivery ids, oldest deadline first.
+   * @returns the claimed deliveries (id and attempts so far), oldest deadline first.
    */
-  claimDueForSweep(now: Date, limit: number, options: SweepClaimOptions = {}): Promise<string[]> {
-    return claimDue(this.deliveries, { state: { $in: ['pending', 'failed'] } }, now, limit, options);
+  async claimDueForSweep(
+    now: Date,
+    limit: number,
+    options: SweepClaimOptions = {},
+  ): Promise<Array<{ id: string; attempts: number }>> {
+    const claimed = await claimDue<Delivery, { attempts?: number }>(
+      this.deliveries,
+      { state: { $in: ['pending', 'failed'] } },
+      now,
+      limit,
+      options,
+      { projection: { attempts: 1 } },
+    );
+    return claimed.map((doc) => ({ id: doc._id.toHexString(), attempts: doc.attempts ?? 0 }));
+  }
+
+  /**
+   * Records a delivery whose first attempt was already made (the attribution job sends first, then
+   * writes): inserted with the attempt's outcome, batched with concurrent ones. Its id comes from
+   * {@link deliveryIdFor}, so a re-run after a crash sends the same `Idempotency-Key` and collides here
+   * (on the id or the idempotency key) instead of creating a second delivery.
+   * @returns false when the delivery already existed (another run recorded it first).
+   */
+  async recordAfterFirstAttempt(input: NewDelivery & { id: string } & DeliverySettlement): Promise<boolean> {
+    const idempotencyKey = deliveryIdempotencyKey(input);
+    const now = new Date();
+    const doc = compact({
+      _id: requireObjectId('id', input.id),
+      conversionId: requireObjectId('conversionId', input.conversionId),
+      endpointId: requireObjectId('endpointId', input.endpointId),
+      sourceId: requireObjectId('sourceId', input.sourceId),
+      status: input.status,
+      idempotencyKey,
+      state: input.state,
+      attempts: 1,
+      nextAttemptAt: input.nextAttemptAt,
+      lastError: input.lastError,
+      lastStatusCode: input.statusCode,
+      deliveredAt: input.state === 'delivered' ? now : undefined,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const result = await this.inserts.insert(doc);
+    if (result.ok) return true;
+    if (isDuplicateKeyError(result.error)) return false;
+    throw result.error;
   }
 
   private async mark(

@@ -4,7 +4,7 @@ import { ConversionStatus, ForwardMethod, Micros, PostbackOutcome } from '@ricoc
 import { Model, QueryFilter, Types } from 'mongoose';
 import { NormalizedPostback, Postback } from '../schemas/postback.schema';
 import { compact, oneOrMany, timeRange } from './filters';
-import { InsertBatcher } from './insert-batcher';
+import { InsertBatcher, UpdateBatcher } from './insert-batcher';
 import { filterObjectId, optionalObjectId, parseObjectId, requireObjectId } from './object-id';
 import { Page, PageRequest, paginate } from './pagination';
 import { claimDue, SweepClaimOptions } from './sweep';
@@ -77,9 +77,11 @@ const PARKED_OUTCOMES: PostbackOutcome[] = ['accepted', 'unattributed'];
 export class PostbackRepository {
   /** Concurrent intake writes share one journaled insertMany per event-loop turn. */
   private readonly inserts: InsertBatcher;
+  private readonly updates: UpdateBatcher;
 
   constructor(@InjectModel(Postback.name) private readonly postbacks: Model<Postback>) {
     this.inserts = new InsertBatcher(() => this.postbacks.collection, { writeConcern: { j: true } });
+    this.updates = new UpdateBatcher(() => this.postbacks.collection);
   }
 
   /**
@@ -114,7 +116,8 @@ export class PostbackRepository {
     if (!_id) {
       return null;
     }
-    const doc = await this.postbacks.findById(_id).lean<Postback>().exec();
+    // The worker's hot path: the driver directly, no mongoose query casting.
+    const doc = await this.postbacks.collection.findOne<Postback>({ _id });
     return doc ? toPostbackRecord(doc) : null;
   }
 
@@ -164,6 +167,33 @@ export class PostbackRepository {
   }
 
   /**
+   * Like {@link markOutcome} without reading the document back, batched with the other outcomes settled
+   * in the same event-loop turn (the attribution hot path).
+   */
+  async settleOutcome(
+    id: string,
+    outcome: PostbackOutcome,
+    change: PostbackOutcomeChange = {},
+  ): Promise<void> {
+    const _id = requireObjectId('postbackId', id);
+    const $set = compact({
+      outcome,
+      rejectReason: change.rejectReason,
+      rejectMessage: change.rejectMessage,
+      conversionId: optionalObjectId('conversionId', change.conversionId),
+      waitUntil: change.waitUntil,
+    });
+    await this.updates.updateOne(
+      { _id },
+      {
+        $set,
+        $inc: { attributionAttempts: 1 },
+        ...(outcome === 'accepted' ? {} : { $unset: { nextAttemptAt: 1 as const } }),
+      },
+    );
+  }
+
+  /**
    * Keeps a postback `accepted` and moves its sweeper deadline, e.g. while it waits for its click
    * (the attempt is counted; `waitUntil` is set once, on the first miss).
    * @returns whether the postback exists.
@@ -210,8 +240,14 @@ export class PostbackRepository {
    * registering the click re-attributes them (DESIGN §4.3). Oldest first.
    */
   async findParkedByClickId(clickId: string, limit = 1000): Promise<PostbackRecord[]> {
+    return this.findParkedByClickIds([clickId], limit);
+  }
+
+  /** Parked postbacks of any of these click ids, in one query (a bulk click registration). */
+  async findParkedByClickIds(clickIds: readonly string[], limit = 1000): Promise<PostbackRecord[]> {
+    if (clickIds.length === 0) return [];
     const docs = await this.postbacks
-      .find({ 'normalized.clickId': String(clickId), outcome: { $in: PARKED_OUTCOMES } })
+      .find({ 'normalized.clickId': { $in: clickIds.map(String) }, outcome: { $in: PARKED_OUTCOMES } })
       .sort({ receivedAt: 1 })
       .limit(limit)
       .lean<Postback[]>()
@@ -224,8 +260,9 @@ export class PostbackRepository {
    * (a crash between the write and the enqueue, or a flushed Redis).
    * @returns the claimed postback ids, oldest deadline first.
    */
-  claimDueForSweep(now: Date, limit: number, options: SweepClaimOptions = {}): Promise<string[]> {
-    return claimDue(this.postbacks, { outcome: 'accepted' }, now, limit, options);
+  async claimDueForSweep(now: Date, limit: number, options: SweepClaimOptions = {}): Promise<string[]> {
+    const claimed = await claimDue(this.postbacks, { outcome: 'accepted' }, now, limit, options);
+    return claimed.map((doc) => doc._id.toHexString());
   }
 }
 

@@ -27,6 +27,21 @@ export class ConversionHistoryEntry {
 
 export const ConversionHistoryEntrySchema = SchemaFactory.createForClass(ConversionHistoryEntry);
 
+/** A conversion state whose deliveries still have to be planned. */
+@Schema({ _id: false, versionKey: false })
+export class ConversionPlan {
+  @Prop({ type: String, enum: CONVERSION_STATUSES, required: true })
+  status!: ConversionStatus;
+
+  @Prop({ type: Boolean, required: true })
+  reversal!: boolean;
+
+  @Prop({ type: Date, required: true })
+  at!: Date;
+}
+
+export const ConversionPlanSchema = SchemaFactory.createForClass(ConversionPlan);
+
 /** An attributed result (DESIGN §2, §4.2). */
 @Schema({ collection: 'conversions', versionKey: false, timestamps: true })
 export class Conversion {
@@ -72,12 +87,25 @@ export class Conversion {
   @Prop({ type: String, required: true, unique: true })
   dedupKey!: string;
 
+  /**
+   * State changes made outside a postback (an admin) whose deliveries are not planned yet. Written in
+   * the same update as the status change, removed by the `plan` job once its deliveries exist: the
+   * durable marker the sweeper honours when that job is lost.
+   */
+  @Prop({ type: [ConversionPlanSchema], default: undefined })
+  pendingPlans?: ConversionPlan[];
+
+  /** Set while `pendingPlans` is not empty; the sweeper's deadline for them. */
+  @Prop({ type: Date })
+  planDueAt?: Date;
+
   createdAt!: Date;
   updatedAt!: Date;
 }
 
 export const ConversionSchema = SchemaFactory.createForClass(Conversion);
 ConversionSchema.index({ clickId: 1 });
+ConversionSchema.index({ planDueAt: 1 }, { sparse: true });
 ConversionSchema.index({ createdAt: -1 });
 ConversionSchema.index({ advertiserId: 1, _id: -1 });
 ConversionSchema.index({ offerId: 1, _id: -1 });

@@ -12,3 +12,13 @@ export const MICROS_TYPE = {
       `${props.path} must be an integer number of micros, got ${String(props.value)}`,
   },
 } as const;
+
+/**
+ * The same rule for the hot paths that write plain documents past mongoose's validation.
+ * @throws RangeError naming the field when the value is not an integer number of micros.
+ */
+export function assertMicros(path: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${path} must be an integer number of micros, got ${String(value)}`);
+  }
+}

@@ -19,6 +19,7 @@ const conversion: ConversionRecord = {
     { status: 'approved', at, by: 'postback', postbackId: 'pb1' },
     { status: 'rejected', at: later, by: 'admin', note: 'chargeback' },
   ],
+  pendingPlans: [],
   dedupKey: 'ev:c1:conversion',
   createdAt: at,
   updatedAt: later,

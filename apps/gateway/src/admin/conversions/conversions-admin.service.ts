@@ -41,17 +41,23 @@ export class ConversionsAdminService {
         param: 'status',
       });
     }
-    const updated = await this.conversions.transitionStatus(id, decision.from, decision.to, {
-      by: 'admin',
-      ...(body.note !== undefined ? { note: body.note } : {}),
-    });
+    // The status and the "plan due" marker are one write: if the plan job below is lost, the sweeper
+    // finds the marker and plans the forwards anyway.
+    const updated = await this.conversions.transitionStatus(
+      id,
+      decision.from,
+      decision.to,
+      { by: 'admin', ...(body.note !== undefined ? { note: body.note } : {}) },
+      {},
+      { planDue: { reversal: decision.reversal } },
+    );
     if (!updated) {
       throw new ConflictException({
         code: 'STATUS_CHANGED',
         message: `conversion "${id}" changed status while this request was made; read it again and retry`,
       });
     }
-    await this.attribution.plan(updated.id, decision.to, decision.reversal);
+    await this.attribution.plan(updated.id).catch(() => undefined);
     return toConversionResponse(updated);
   }
 

@@ -1,81 +1,47 @@
-import { Injectable, Logger, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
-import { type DeliveryFilter, DeliveryRepository } from '@ricochet/persistence';
-import { DeliveryProducer } from '@ricochet/queue';
 import { randomUUID } from 'node:crypto';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DeliveryRepository } from '@ricochet/persistence';
+import { AttributionProducer, ReplayRunStore } from '@ricochet/queue';
 import type { BulkReplayBody, BulkReplayResponse, ReplayProgressResponse } from './dto/bulk-replay.dto';
-import { ReplayProgressStore } from './replay-progress.store';
-
-/** Deliveries reset and enqueued per round trip of a bulk replay. */
-const BATCH_SIZE = 100;
 
 /**
- * Bulk replay by filter (DESIGN §8): counts, then walks the selection in id order in the background of
- * this gateway process, resetting each delivery to pending and queueing a manual attempt.
+ * Bulk replay by filter: counts, then hands the run to the worker as one resumable job (`bulk-replay`)
+ * that walks the selection in id order, checkpointing after every batch, so a restart of any process
+ * neither loses nor restarts the run.
  */
 @Injectable()
-export class BulkReplayService implements OnModuleDestroy {
-  private readonly logger = new Logger(BulkReplayService.name);
-  private readonly running = new Set<Promise<void>>();
-  private stopping = false;
-
+export class BulkReplayService {
   constructor(
     private readonly deliveries: DeliveryRepository,
-    private readonly producer: DeliveryProducer,
-    private readonly progress: ReplayProgressStore,
+    private readonly producer: AttributionProducer,
+    private readonly runs: ReplayRunStore,
   ) {}
 
   async start(body: BulkReplayBody): Promise<BulkReplayResponse> {
-    const { dryRun, ...filter } = body;
-    const matched = await this.deliveries.countByFilter(filter);
+    const { dryRun, from, to, ...filter } = body;
+    const matched = await this.deliveries.countByFilter({ ...filter, from, to });
     if (dryRun === true) return { matched };
     const replayId = randomUUID();
-    await this.progress.start(replayId, matched, new Date());
-    const run = this.run(replayId, filter).finally(() => this.running.delete(run));
-    this.running.add(run);
+    await this.runs.start(
+      replayId,
+      {
+        ...filter,
+        ...(from !== undefined ? { from: from.toISOString() } : {}),
+        ...(to !== undefined ? { to: to.toISOString() } : {}),
+      },
+      matched,
+      new Date(),
+    );
+    await this.producer.bulkReplay(replayId);
     return { replayId, matched };
   }
 
   async progressOf(replayId: string): Promise<ReplayProgressResponse> {
-    const progress = await this.progress.get(replayId);
-    if (!progress) {
+    const run = await this.runs.get(replayId);
+    if (!run) {
       throw new NotFoundException({ code: 'NOT_FOUND', message: `bulk replay "${replayId}" not found` });
     }
-    return progress;
-  }
-
-  /** Lets a run in progress stop between batches; the run records that it was interrupted. */
-  async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    await Promise.allSettled([...this.running]);
-  }
-
-  private async run(replayId: string, filter: DeliveryFilter): Promise<void> {
-    let error: string | undefined;
-    try {
-      let afterId: string | undefined;
-      for (;;) {
-        if (this.stopping) {
-          error = 'interrupted by shutdown';
-          break;
-        }
-        const ids = await this.deliveries.listIdsByFilter(filter, { afterId, limit: BATCH_SIZE });
-        if (ids.length === 0) break;
-        let enqueued = 0;
-        for (const id of ids) {
-          const delivery = await this.deliveries.resetForReplay(id);
-          if (!delivery) continue;
-          await this.producer.enqueue(delivery.id, delivery.attempts + 1, 'manual');
-          enqueued += 1;
-        }
-        await this.progress.addEnqueued(replayId, enqueued);
-        afterId = ids[ids.length - 1];
-      }
-    } catch (cause) {
-      error = cause instanceof Error ? cause.message : String(cause);
-      this.logger.error({ msg: 'bulk replay failed', replayId, err: error });
-    }
-    await this.progress.finish(replayId, new Date(), error).catch((cause: unknown) => {
-      this.logger.error({ msg: 'bulk replay progress not recorded', replayId, err: String(cause) });
-    });
+    const { runId, filter: _filter, afterId: _afterId, ...progress } = run;
+    return { replayId: runId, ...progress };
   }
 }

@@ -34,7 +34,7 @@ export class DeliveriesAdminService {
   async replay(id: string): Promise<DeliveryReplayResponse> {
     const delivery = await this.deliveries.resetForReplay(id);
     if (!delivery) throw notFound(id);
-    await this.producer.enqueue(delivery.id, delivery.attempts + 1, 'manual');
+    await this.producer.enqueue(delivery.id, 'manual');
     return { deliveryId: delivery.id, state: 'pending' };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { parseMoney } from '@ricochet/domain/money';
 import { compileTemplate } from '@ricochet/domain/templates';
 import { AdvertiserRepository, OfferRepository, type OfferPatch } from '@ricochet/persistence';
-import { Lookups } from '../../lookups/lookups.service';
+import { Lookups } from '@ricochet/persistence';
 import { type PageResponse, toPageResponse } from '../common/page.dto';
 import { toPayoutPolicy } from '../common/payout-rule.mapper';
 import type { CreateOfferBody, OfferListQuery, OfferResponse, UpdateOfferBody } from './dto/offer.dto';

@@ -28,14 +28,11 @@ export class PostbacksAdminService {
     return toPostbackResponse(record);
   }
 
-  /**
-   * Back to `accepted`, then a fresh attribution job. The job id carries the next attempt number so it
-   * never collides with the job that last handled the postback.
-   */
+  /** Back to `accepted`, then an attribution job (replacing one that ended, promoting a delayed one). */
   async replay(id: string): Promise<PostbackReplayResponse> {
     const record = await this.postbacks.resetForReplay(id, new Date());
     if (!record) throw notFound(id);
-    await this.attribution.attribute(record.id, record.attributionAttempts + 1);
+    await this.attribution.ensureAttribution(record.id);
     return { postbackId: record.id, outcome: 'accepted' };
   }
 }

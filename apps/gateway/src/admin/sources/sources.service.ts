@@ -7,7 +7,7 @@ import {
   type SourcePatch,
   type SourceRecord,
 } from '@ricochet/persistence';
-import { Lookups } from '../../lookups/lookups.service';
+import { Lookups } from '@ricochet/persistence';
 import { configInputError } from '../common/config-input.error';
 import { type PageResponse, toPageResponse } from '../common/page.dto';
 import type { PaginationQuery } from '../common/pagination.dto';

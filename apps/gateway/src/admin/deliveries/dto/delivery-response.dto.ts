@@ -90,7 +90,11 @@ export class DeliveryAttemptResponse {
   @ApiProperty({ description: 'Start of the response body (≤ 2 KiB)', example: 'Service Unavailable' })
   responseSnippet!: string;
 
-  @ApiPropertyOptional({ description: 'Failure class', example: 'RetryableDeliveryError' })
+  @ApiPropertyOptional({
+    description:
+      'Failure class: http_5xx, http_429, http_408, http_4xx, redirect, body_mismatch, gone, timeout, connect_error, connection_reset, dns_error, tls_error, ssrf_blocked, network_error, template_error',
+    example: 'http_5xx',
+  })
   errorClass?: string;
 
   @ApiPropertyOptional({ description: 'Failure detail', example: 'connect ETIMEDOUT' })
