@@ -1,0 +1,24 @@
+/** What a phase needs from the chain under test: the product, or the bare ceiling chain. */
+import type { Proc } from './processes';
+import type { MetricsEndpoint, OpcounterProbe, RedisProbe } from './probes';
+
+/** The processes measured in each phase (CPU, RSS). `intake` is the gateway or the fastify intake. */
+export const ROLES = ['intake', 'worker', 'redis', 'mongo', 'receiver'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Chain {
+  name: 'product' | 'ceiling';
+  /** e.g. http://127.0.0.1:41234 */
+  intakeOrigin: string;
+  /** The postback request path for one click. */
+  postbackPath(clickId: string, txid: string): string;
+  /** Makes the clicks known before their postbacks arrive (product: `POST /api/clicks`). */
+  prepare(clickIds: string[]): Promise<void>;
+  procs: Partial<Record<Role, Proc>>;
+  redis: RedisProbe;
+  /** Prometheus endpoints to scrape for MongoDB command counts, by process name. */
+  metrics: Record<string, MetricsEndpoint>;
+  opcounters?: OpcounterProbe;
+  /** Kills the chain's own processes (not the shared receiver). */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,143 @@
+/**
+ * The product as deployed: MongoDB (MONGO_URL, else the in-repo stand-in in its own process), redis-server
+ * with AOF, and the compiled gateway and worker, each its own process. Seeded through the admin API with
+ * one advertiser, one offer and one source whose endpoint is the benchmark's receiver.
+ */
+import { join } from 'node:path';
+import { freePort } from '../../test/support/free-port';
+import type { Chain, Role } from './chain';
+import { extOf } from './ids';
+import { OpcounterProbe, RedisProbe } from './probes';
+import {
+  kill,
+  type Proc,
+  ROOT,
+  spawnProc,
+  spawnTs,
+  startRedis,
+  waitForHttp,
+  waitForOutput,
+} from './processes';
+
+const ADMIN_KEY = 'bench-e2e-admin-key-0123456789';
+/** The gateway serves `/metrics` on its public port only behind this token (ignored by older builds). */
+const METRICS_TOKEN = 'bench-e2e-metrics-token-0123456789';
+/** `POST /api/clicks` takes at most this many clicks per request. */
+const CLICK_BATCH = 1000;
+
+export const COMPILED = {
+  gateway: join(ROOT, 'dist/apps/gateway/src/main.js'),
+  worker: join(ROOT, 'dist/apps/worker/src/main.js'),
+};
+
+export async function startProduct(receiver: { url: string; proc: Proc }): Promise<Chain> {
+  const procs: Partial<Record<Role, Proc>> = { receiver: receiver.proc };
+  const ownProcs: Proc[] = [];
+  let mongoUrl = process.env.MONGO_URL;
+  if (!mongoUrl) {
+    const port = await freePort();
+    const standin = spawnTs('mongo stand-in', 'test/mongo-standin/main.ts', ['--port', String(port)]);
+    ownProcs.push(standin);
+    procs.mongo = standin;
+    await waitForOutput(standin, 'listening');
+    mongoUrl = `mongodb://127.0.0.1:${port}/ricochet_bench_e2e`;
+  }
+  const redis = await startRedis('redis');
+  ownProcs.push(redis.proc);
+  procs.redis = redis.proc;
+  // Calibrated before the gateway and worker connect.
+  const redisProbe = new RedisProbe(redis.url);
+  await redisProbe.start();
+
+  const gatewayPort = await freePort();
+  const workerPort = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(gatewayPort),
+    WORKER_PORT: String(workerPort),
+    MONGO_URL: mongoUrl,
+    REDIS_URL: redis.url,
+    ADMIN_API_KEYS: ADMIN_KEY,
+    METRICS_TOKEN,
+    // The receiver is on 127.0.0.1, which the SSRF guard refuses by default.
+    FORWARD_ALLOW_PRIVATE: 'true',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    QUEUE_PREFIX: 'bench-e2e',
+  };
+  const gateway = spawnProc('gateway', process.execPath, [COMPILED.gateway], env);
+  const worker = spawnProc('worker', process.execPath, [COMPILED.worker], env);
+  ownProcs.push(gateway, worker);
+  procs.intake = gateway;
+  procs.worker = worker;
+  const base = `http://127.0.0.1:${gatewayPort}`;
+  const workerBase = `http://127.0.0.1:${workerPort}`;
+  await waitForHttp(gateway, `${base}/health/ready`);
+  await waitForHttp(worker, `${workerBase}/health/ready`);
+
+  const admin = async <T>(path: string, body: unknown): Promise<T> => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY },
+      body: JSON.stringify(body),
+      // Bounded, but generous: 1,000 clicks per request on a busy machine.
+      signal: AbortSignal.timeout(300_000),
+    });
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const advertiser = await admin<{ id: string; postbackToken: string }>('/api/advertisers', {
+    name: 'Bench advertiser',
+  });
+  const offer = await admin<{ id: string }>('/api/offers', {
+    advertiserId: advertiser.id,
+    name: 'Bench offer',
+    url: 'https://offer.example.com/lp?cid={click_id}',
+  });
+  const source = await admin<{ id: string }>('/api/sources', {
+    name: 'Bench source',
+    endpoints: [
+      {
+        url: `${receiver.url}/pb?cid={ext_click_id}&p={payout}&s={status}`,
+        method: 'GET',
+      },
+    ],
+  });
+
+  const opcounters = new OpcounterProbe();
+  await opcounters.start(mongoUrl);
+
+  return {
+    name: 'product',
+    intakeOrigin: base,
+    postbackPath: (clickId, txid) =>
+      `/postback/${advertiser.postbackToken}?click_id=${clickId}&payout=1.50&txid=${txid}`,
+    prepare: async (clickIds) => {
+      for (let at = 0; at < clickIds.length; at += CLICK_BATCH) {
+        const clicks = clickIds.slice(at, at + CLICK_BATCH).map((clickId) => ({
+          clickId,
+          offerId: offer.id,
+          sourceId: source.id,
+          extClickId: extOf(clickId),
+        }));
+        const result = await admin<{ created: number }>('/api/clicks', { clicks });
+        if (result.created !== clicks.length) {
+          throw new Error(`POST /api/clicks created ${result.created} of ${clicks.length}`);
+        }
+      }
+    },
+    procs,
+    redis: redisProbe,
+    metrics: {
+      gateway: { url: `${base}/metrics`, headers: { authorization: `Bearer ${METRICS_TOKEN}` } },
+      worker: { url: `${workerBase}/metrics`, headers: { authorization: `Bearer ${METRICS_TOKEN}` } },
+    },
+    opcounters,
+    stop: async () => {
+      await opcounters.stop();
+      await redisProbe.stop();
+      for (const proc of ownProcs.reverse()) await kill(proc);
+    },
+  };
+}
