@@ -6,7 +6,7 @@ import { Relay } from './relay.fixture';
 /** Past the sweeper's grace period, so work that lost its job is due for re-enqueueing. */
 const LATER = () => new Date(Date.now() + 10 * 60_000);
 
-describe('nothing is lost when Redis loses the queue (DESIGN §7: MongoDB is the system of record)', () => {
+describe('nothing is lost when Redis loses the queue (MongoDB is the system of record)', () => {
   let relay: Relay;
   let redis: Redis;
 

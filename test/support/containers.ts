@@ -1,5 +1,5 @@
 /**
- * testcontainers is the middle option of the harness (DESIGN §10): used only when a Docker engine
+ * testcontainers is the middle option of the harness: used only when a Docker engine
  * answers. Loaded lazily so machines without Docker never pay for it beyond one probe.
  */
 export interface ContainerService {

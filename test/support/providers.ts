@@ -11,7 +11,7 @@ export interface ProvidedService {
 
 const nothingToStop = (): Promise<void> => Promise.resolve();
 
-/** Redis: REDIS_URL → redis-server on PATH → testcontainers redis:7 → a clear error (DESIGN §10). */
+/** Redis: REDIS_URL → redis-server on PATH → testcontainers redis:7 → a clear error. */
 export async function provideRedis(env: NodeJS.ProcessEnv): Promise<ProvidedService> {
   if (env.REDIS_URL) return { url: env.REDIS_URL, source: 'REDIS_URL', stop: nothingToStop };
   if (redisServerOnPath()) {
@@ -28,7 +28,7 @@ export async function provideRedis(env: NodeJS.ProcessEnv): Promise<ProvidedServ
   );
 }
 
-/** MongoDB: MONGO_URL → testcontainers mongo:7 → the in-repo wire-protocol stand-in (DESIGN §10). */
+/** MongoDB: MONGO_URL → testcontainers mongo:7 → the in-repo wire-protocol stand-in. */
 export async function provideMongo(env: NodeJS.ProcessEnv): Promise<ProvidedService> {
   if (env.MONGO_URL) return { url: env.MONGO_URL, source: 'MONGO_URL', stop: nothingToStop };
   if (await dockerEngineAnswers()) {

@@ -1,4 +1,4 @@
-/** Ricochet's validated configuration (DESIGN §9). Built once by {@link loadConfig}; injected everywhere else. */
+/** Ricochet's validated configuration. Built once by {@link loadConfig}; injected everywhere else. */
 export interface RicochetConfig {
   env: 'development' | 'production' | 'test';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -41,7 +41,7 @@ export interface RicochetConfig {
     apiKeys: string[];
   };
   attribution: {
-    /** How long a postback waits for its click before it is marked unattributed (DESIGN §4.3). */
+    /** How long a postback waits for its click before it is marked unattributed. */
     clickWaitMs: number;
   };
   forwarding: {

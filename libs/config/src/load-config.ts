@@ -15,7 +15,7 @@ import {
   parseUrl,
 } from './env-parsers';
 
-/** Default forwarding retry schedule (DESIGN §5): 11 retries after the first try, ≈ 100 h in all. */
+/** Default forwarding retry schedule: 11 retries after the first try, ≈ 100 h in all. */
 export const DEFAULT_RETRY_SCHEDULE = formatRetrySchedule(DEFAULT_RETRY_SCHEDULE_MS);
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The shared vocabulary of Ricochet's domain (DESIGN §2). Plain types only: persistence, queue and the
+ * The shared vocabulary of Ricochet's domain. Plain types only: persistence, queue and the
  * apps build on these so a status or an outcome is spelled one way everywhere.
  */
 
@@ -52,7 +52,7 @@ export type BodyFormat = (typeof BODY_FORMATS)[number];
 export const OFFER_STATES = ['active', 'paused'] as const;
 export type OfferState = (typeof OFFER_STATES)[number];
 
-/** How a source's payout is derived from the revenue (DESIGN §4.2). */
+/** How a source's payout is derived from the revenue. */
 export type PayoutRule =
   | { type: 'passthrough' }
   | { type: 'fixed'; amount: Micros }
@@ -65,7 +65,7 @@ export interface PayoutPolicy {
   perEvent?: Record<string, PayoutRule>;
 }
 
-/** Canonical postback fields after alias resolution (DESIGN §4.1). */
+/** Canonical postback fields after alias resolution. */
 export const CANONICAL_PARAMS = ['clickId', 'payout', 'txid', 'status', 'event', 'currency'] as const;
 export type CanonicalParam = (typeof CANONICAL_PARAMS)[number];
 

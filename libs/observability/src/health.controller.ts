@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs
 import { MongoHealthIndicator } from './mongo-health.indicator';
 import { RedisHealthIndicator } from './redis-health.indicator';
 
-/** Liveness says the process answers; readiness says MongoDB and Redis answer too (DESIGN §8). */
+/** Liveness says the process answers; readiness says MongoDB and Redis answer too. */
 @ApiTags('ops')
 @Controller('health')
 export class HealthController {

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
-/** The deployables (DESIGN §1), as they name themselves in logs and metrics. */
+/** The deployables, as they name themselves in logs and metrics. */
 export type AppName = 'gateway' | 'worker' | 'all-in-one';
 
 /**

@@ -1,7 +1,7 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 
 /**
- * Graceful shutdown (DESIGN §7): Nest's shutdown hooks close HTTP and workers; this watchdog makes sure
+ * Graceful shutdown: Nest's shutdown hooks close HTTP and workers; this watchdog makes sure
  * the process still exits if something in-flight hangs past the configured budget.
  */
 export function enableGracefulShutdown(

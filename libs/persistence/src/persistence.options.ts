@@ -1,7 +1,7 @@
 import { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 
 /**
- * How long the high-volume, append-only collections keep their documents (DESIGN §7). Each value becomes
+ * How long the high-volume, append-only collections keep their documents. Each value becomes
  * the `expireAfterSeconds` of a TTL index; `0` means "keep forever" (no TTL index).
  */
 export interface RetentionOptions {

@@ -3,7 +3,7 @@ import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { createProbeClient } from './redis-connection';
 
 /**
- * BullMQ loses jobs silently if Redis evicts keys (DESIGN §7), so a Redis whose `maxmemory-policy` is
+ * BullMQ loses jobs silently if Redis evicts keys, so a Redis whose `maxmemory-policy` is
  * not `noeviction` stops start-up. A Redis that is down or forbids CONFIG (some managed services) only
  * warns: readiness reports the former, the operator owns the latter.
  */

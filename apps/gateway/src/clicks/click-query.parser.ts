@@ -22,7 +22,7 @@ type RawQuery = Readonly<Record<string, unknown>>;
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
 
 /**
- * Parses `GET /click?offer_id=&source_id=&ext_click_id=&sub1=…&sub10=` (DESIGN §3) without
+ * Parses `GET /click?offer_id=&source_id=&ext_click_id=&sub1=…&sub10=` without
  * class-validator: this is the hottest route. Empty values count as absent; other parameters are ignored.
  *
  * @throws BadRequestException `{ code, param, message }`: MISSING_OFFER_ID, INVALID_OFFER_ID,

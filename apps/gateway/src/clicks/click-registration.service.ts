@@ -15,7 +15,7 @@ import { RegisterClickDto } from './dto/register-click.dto';
 import type { RegisterClicksResponseDto } from './dto/register-clicks.dto';
 
 /**
- * `POST /api/clicks` (DESIGN §3, §4.3): registers clicks minted by an external tracker, then queues the
+ * `POST /api/clicks`: registers clicks minted by an external tracker, then queues the
  * postbacks that were parked waiting for those click ids, so they attribute without a manual replay.
  */
 @Injectable()

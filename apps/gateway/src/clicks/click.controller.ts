@@ -18,7 +18,7 @@ interface RedirectTarget {
   statusCode: number;
 }
 
-/** The tracking link traffic sources send visitors to (DESIGN §3). */
+/** The tracking link traffic sources send visitors to. */
 @ApiTags('tracking')
 @Controller('click')
 export class ClickController {

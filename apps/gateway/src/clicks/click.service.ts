@@ -20,7 +20,7 @@ export interface ClickRedirect {
   clickId?: string;
 }
 
-/** `GET /click` (DESIGN §3): validate the offer and source, record the click, render the landing URL. */
+/** `GET /click`: validate the offer and source, record the click, render the landing URL. */
 @Injectable()
 export class ClickService {
   constructor(

@@ -13,7 +13,7 @@ import { ClickRegistrationService } from './click-registration.service';
 import { RegisterClickDto } from './dto/register-click.dto';
 import { RegisterClicksDto, RegisterClicksResponseDto } from './dto/register-clicks.dto';
 
-/** Registers clicks minted by an external tracker (DESIGN §3). */
+/** Registers clicks minted by an external tracker. */
 @AdminController('clicks')
 @Controller('api/clicks')
 @ApiExtraModels(RegisterClickDto, RegisterClicksDto)

@@ -11,7 +11,7 @@ import { SUB_KEYS } from '@ricochet/persistence';
 /** Compiled offer URLs kept per process; the key includes the URL, so an edited offer recompiles. */
 const MAX_CACHED_TEMPLATES = 5_000;
 
-/** Renders an offer's landing URL for one click (DESIGN §3, §6), compiling each offer URL once. */
+/** Renders an offer's landing URL for one click, compiling each offer URL once. */
 @Injectable()
 export class OfferUrlRenderer {
   private readonly compiled = new Map<string, CompiledTemplate>();

@@ -34,7 +34,7 @@ export class AdminKeys {
 }
 
 /**
- * Admin API authentication (DESIGN §8): `x-api-key: <key>` or `Authorization: Bearer <key>`, keys from
+ * Admin API authentication: `x-api-key: <key>` or `Authorization: Bearer <key>`, keys from
  * ADMIN_API_KEYS. With no keys configured every request is refused: the admin API is closed by default.
  * The gateway also checks the key before an admin body is read (`registerRequestLimits`); this guard
  * keeps every admin controller closed on its own, whatever app it is mounted in.

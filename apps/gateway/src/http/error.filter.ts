@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorResponse } from './error-response';
 
 /**
- * Named domain and persistence errors → HTTP status. Libraries never throw HTTP exceptions (STYLE.md §5);
+ * Named domain and persistence errors → HTTP status. Libraries never throw HTTP exceptions;
  * this table is the one place that decides what a domain failure means to an HTTP client.
  */
 const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -102,7 +102,7 @@ export class ErrorFilter implements ExceptionFilter {
 
 /**
  * The intake's two named errors carry their status in their code: a parameter problem is 400, except
- * TOO_MANY_PARAMETERS (413, a size limit like an oversize body, DESIGN §4.1) and UNSUPPORTED_MEDIA_TYPE
+ * TOO_MANY_PARAMETERS (413, a size limit like an oversize body) and UNSUPPORTED_MEDIA_TYPE
  * (415); an authentication problem is 401 (token) or 403 (IP, signature). Other domain errors by name.
  */
 function domainStatusOf(exception: unknown, name: string): number | undefined {

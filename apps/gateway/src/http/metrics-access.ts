@@ -6,7 +6,7 @@ import { digest } from './api-key.guard';
 const METRICS_ROUTE = '/metrics';
 
 /**
- * `/metrics` on the gateway's public port (DESIGN §8: "not open to the public"). Business counts
+ * `/metrics` on the gateway's public port ("not open to the public"). Business counts
  * (postbacks, tokens refused) are nobody's business but the operator's, so:
  * - no METRICS_TOKEN → the route answers 404 here (scrape it on METRICS_PORT instead);
  * - METRICS_TOKEN set → served to `Authorization: Bearer <METRICS_TOKEN>` only (401 otherwise).

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Transform } from 'node:stream';
 import { type AdminKeys, UNAUTHORIZED_BODY } from './api-key.guard';
 
-/** DESIGN §4.1 limits: URLs 8 KiB everywhere; postback bodies 64 KiB. */
+/** Intake limits: URLs 8 KiB everywhere; postback bodies 64 KiB. */
 export const URL_LIMIT_BYTES = 8 * 1024;
 export const INTAKE_BODY_LIMIT_BYTES = 64 * 1024;
 /** The admin API takes up to 1,000 clicks in one registration, so its bodies may be larger. */

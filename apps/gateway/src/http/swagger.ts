@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 export const API_KEY_SCHEME = 'api-key';
 export const BEARER_SCHEME = 'bearer';
 
-/** Swagger UI at `/docs`, OpenAPI 3 JSON at `/docs-json` (DESIGN §8). */
+/** Swagger UI at `/docs`, OpenAPI 3 JSON at `/docs-json`. */
 export function setupSwagger(app: NestFastifyApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Ricochet')

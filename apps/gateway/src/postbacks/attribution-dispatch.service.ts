@@ -4,7 +4,7 @@ import { AttributionProducer } from '@ricochet/queue';
 /**
  * How long a request waits for Redis to take an attribution job. BullMQ's connection queues commands
  * while Redis is away, so an unbounded wait would hold the advertiser's request open; the postback is
- * already durable in MongoDB and the sweeper enqueues it later (DESIGN §4.1, §7).
+ * already durable in MongoDB and the sweeper enqueues it later.
  */
 export const ENQUEUE_BUDGET_MS = 1_000;
 

@@ -25,7 +25,7 @@ class PostbackAcceptedResponse implements PostbackAccepted {
 const ROUTES = ['', ':token'];
 
 /**
- * Server-to-server conversion postbacks from advertisers (DESIGN §4.1). Parameters are arbitrary by
+ * Server-to-server conversion postbacks from advertisers. Parameters are arbitrary by
  * design (every network names them differently), so they are read raw and parsed by the domain's lean
  * parser, not by a DTO.
  */

@@ -5,7 +5,7 @@ import { Counter, type Registry } from 'prom-client';
 /** Intake counters on the process's registry (served at /metrics). */
 @Injectable()
 export class PostbackIntakeMetrics {
-  /** Unauthenticated requests are only counted, never stored (DESIGN §2). */
+  /** Unauthenticated requests are only counted, never stored. */
   readonly invalidTokens: Counter;
   readonly received: Counter<'result'>;
 

@@ -57,7 +57,7 @@ export interface PostbackAccepted {
 type ReadRequest = IntakeRequest & PostbackParamsSource & SignedRequest;
 
 /**
- * Postback intake (DESIGN §4.1): authenticate, store, enqueue. The 200 is sent only after MongoDB has
+ * Postback intake: authenticate, store, enqueue. The 200 is sent only after MongoDB has
  * journaled the postback; every authenticated request is stored, refused ones as `rejected` with the
  * reason, so an operator sees what an advertiser sent and why it failed. Nothing on this path throws
  * on a hostile shape: the body is read once by non-recursive readers that report problems as

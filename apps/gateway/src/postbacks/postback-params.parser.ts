@@ -53,7 +53,7 @@ export function readPostbackBody(body: unknown, contentType: string | undefined)
 }
 
 /**
- * Merges the query string with the body into the parser's input (DESIGN §4.1). A name sent in both
+ * Merges the query string with the body into the parser's input. A name sent in both
  * places, or twice in one of them (a repeated JSON key included), becomes a repeated parameter: the
  * parser accepts equal values and refuses different ones (DUPLICATE_PARAMETER).
  *

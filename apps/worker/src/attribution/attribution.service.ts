@@ -25,7 +25,7 @@ export type AttributionResult =
   { kind: 'done'; outcome: PostbackOutcome | 'skipped' } | { kind: 'wait'; untilMs: number };
 
 /**
- * Attribution of one stored postback (DESIGN §4.2, §4.3): click lookup (waiting for a late click),
+ * Attribution of one stored postback: click lookup (waiting for a late click),
  * ownership and expiry checks, conversion dedup and status machine, then delivery planning. Safe to run
  * twice for one postback: only `accepted` postbacks are processed, and a conversion that already carries
  * this postback in its history is recognised as this postback's own earlier work.

@@ -4,7 +4,7 @@ export const CLICK_WAIT_FIRST_DELAY_MS = 2_000;
 export const CLICK_WAIT_MAX_DELAY_MS = 60_000;
 
 /**
- * The delay before the next click lookup (DESIGN §4.3): 2 s doubling per attempt, capped at 60 s, and
+ * The delay before the next click lookup: 2 s doubling per attempt, capped at 60 s, and
  * never past `waitUntil`, so the last lookup happens right at the deadline. Undefined once the deadline
  * has passed: the postback is then `unattributed`.
  */

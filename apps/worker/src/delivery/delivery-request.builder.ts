@@ -31,7 +31,7 @@ export interface BuiltRequest extends OutgoingRequest {
 }
 
 /**
- * Renders an endpoint's URL, body and headers for one attempt (DESIGN §5, §6). Templates were validated
+ * Renders an endpoint's URL, body and headers for one attempt. Templates were validated
  * when saved; compiling them again here (cached by source text) also catches one stored by other means.
  * Header values come out as visible ASCII (macro values percent-encoded), so undici never refuses them.
  *

@@ -39,7 +39,7 @@ export type SendResult =
   | (Timing & { kind: 'error'; error: unknown });
 
 /**
- * The one HTTP client of the worker (DESIGN §5): a keep-alive pool per origin, connect and total
+ * The one HTTP client of the worker: a keep-alive pool per origin, connect and total
  * timeouts, no redirects (undici's `request` never follows them), and the SSRF guard both before the
  * request (`checkDestinationUrl`, which judges IP literals Node never resolves) and inside the
  * connection (a guarded `lookup`, so the address checked is the address dialled).

@@ -1,6 +1,6 @@
 const MS_PER_DAY = 86_400_000;
 
-/** The default attribution window of an offer (DESIGN §2: attributionWindowDays, default 30). */
+/** The default attribution window of an offer (attributionWindowDays, default 30). */
 export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 30;
 
 /**

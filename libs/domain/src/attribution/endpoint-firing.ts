@@ -1,6 +1,6 @@
 import type { ConversionStatus } from '../model';
 
-/** The firing settings of one source endpoint (DESIGN §5); omitted fields take their defaults. */
+/** The firing settings of one source endpoint; omitted fields take their defaults. */
 export interface EndpointFiringRule {
   /** Events this endpoint wants, or `'*'` for all (default `'*'`); compared case-insensitively. */
   events?: readonly string[] | '*';
@@ -33,7 +33,7 @@ function eventMatches(events: readonly string[] | '*', event: string): boolean {
 }
 
 /**
- * Whether a conversion state fires this endpoint (DESIGN §5). It fires when the endpoint is enabled,
+ * Whether a conversion state fires this endpoint. It fires when the endpoint is enabled,
  * the event and the status match, and this status has not been forwarded to it yet (the delivery
  * idempotency key conversionId + endpointId + status makes that a hard limit anyway). With `fireOnce`
  * (the default) only the first matching status fires, except a reversal (approved → rejected) to an

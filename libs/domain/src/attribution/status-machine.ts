@@ -18,7 +18,7 @@ const ALLOWED: Readonly<Record<ConversionStatus, readonly ConversionStatus[]>> =
 };
 
 /**
- * The status machine of DESIGN §4.2: pending → approved, pending → rejected and approved → rejected
+ * The status machine: pending → approved, pending → rejected and approved → rejected
  * (a reversal) are allowed; the same status again is a duplicate; everything else, such as
  * rejected → approved or approved → pending, is invalid. A rejected conversion is final.
  */

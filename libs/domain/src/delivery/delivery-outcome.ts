@@ -20,7 +20,7 @@ export type PermanentOutcome = Extract<DeliveryOutcome, { kind: 'permanent' }>;
 
 /**
  * A 429 without a usable Retry-After still waits at least this long (Svix's overload penalty). A 429 that
- * says how long to wait is taken at its word (DESIGN §5), within the 24 h cap.
+ * says how long to wait is taken at its word, within the 24 h cap.
  */
 export const THROTTLED_MIN_DELAY_MS = 60_000;
 
@@ -41,7 +41,7 @@ export interface ResponseFacts {
 }
 
 /**
- * Classifies an HTTP response (DESIGN §5):
+ * Classifies an HTTP response:
  * - 2xx → delivered, unless `successBodyMatch` does not match → permanent `body_mismatch`;
  * - 3xx → permanent `redirect` (redirects are never followed: they could point anywhere, SSRF included);
  * - 408 → retry `http_408`; 429 → retry `http_429` after its Retry-After, or {@link THROTTLED_MIN_DELAY_MS} without one;

@@ -21,7 +21,7 @@ export function payoutRuleFor(policy: PayoutPolicy | undefined, event: string): 
 }
 
 /**
- * The source's payout for one conversion (DESIGN §4.2): `passthrough` (the default, also when no
+ * The source's payout for one conversion: `passthrough` (the default, also when no
  * policy is set) pays the revenue on, `fixed` pays the rule's amount whatever the revenue, `percent`
  * pays that share of the revenue rounded half-up to the micro. Per-event overrides win over the rule.
  */

@@ -21,7 +21,7 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 
 /**
- * Reads a JSON postback body (DESIGN §4.1: JSON postbacks are flat objects of scalars). Never throws and
+ * Reads a JSON postback body (JSON postbacks are flat objects of scalars). Never throws and
  * never recurses: the nesting is measured first, the text is validated by `JSON.parse`, and the members
  * are then read off the text in one pass, so a repeated key is seen (JSON.parse would keep only the
  * last value) and a hostile shape costs one scan.

@@ -8,7 +8,7 @@ export type ParamMap = Partial<Record<CanonicalParam, readonly string[]>>;
 /** What the admin API may receive: a single name is accepted in place of a one-name list. */
 export type ParamMapInput = Partial<Record<CanonicalParam, readonly string[] | string>>;
 
-/** Aliases per canonical field when the advertiser's paramMap does not say (DESIGN §4.1). */
+/** Aliases per canonical field when the advertiser's paramMap does not say. */
 export const DEFAULT_PARAM_ALIASES: Readonly<Record<CanonicalParam, readonly string[]>> = {
   clickId: ['click_id', 'clickid', 'cid', 'subid', 'sub_id', 'cnv_id'],
   payout: ['payout', 'amount', 'sum', 'revenue', 'rev'],

@@ -1,4 +1,4 @@
-/** Size limits of one postback (DESIGN §4.1); the gateway enforces the byte limits before parsing. */
+/** Size limits of one postback; the gateway enforces the byte limits before parsing. */
 export const POSTBACK_LIMITS = {
   /** Parameters per postback, counting every value of a repeated name. */
   maxParameters: 100,
@@ -12,7 +12,7 @@ export const POSTBACK_LIMITS = {
 
 /**
  * Names the intake never stores nor offers to templates: `token` carries the advertiser's postback
- * secret (DESIGN §4.1), and forwarding it as `{postback.token}` would hand it to a traffic source.
+ * secret, and forwarding it as `{postback.token}` would hand it to a traffic source.
  */
 export const DEFAULT_IGNORED_PARAMS: readonly string[] = ['token'];
 

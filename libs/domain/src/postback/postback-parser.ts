@@ -18,7 +18,7 @@ import { compileStatusLookup, type StatusLookup } from './status-map';
  */
 export type PostbackInput = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** An advertiser's intake settings (DESIGN §2). */
+/** An advertiser's intake settings. */
 export interface PostbackConfig {
   paramMap?: ParamMapInput;
   statusMap?: Record<string, ConversionStatus>;
@@ -135,7 +135,7 @@ function singleValue(name: string, raw: string | readonly string[]): string {
 }
 
 /**
- * Parses one postback (DESIGN §4.1) in a single pass over its parameters, with no regular expressions.
+ * Parses one postback in a single pass over its parameters, with no regular expressions.
  *
  * - Names resolve to canonical fields through the advertiser's aliases, case-insensitively; see
  *   {@link compileParamAliases}. Every parameter is also kept as received in `params`.

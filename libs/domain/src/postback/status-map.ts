@@ -1,7 +1,7 @@
 import { CONVERSION_STATUSES, type ConversionStatus } from '../model';
 import { PostbackConfigError } from './postback-config.error';
 
-/** Status words understood without any configuration (DESIGN §4.1); keys are lower case. */
+/** Status words understood without any configuration; keys are lower case. */
 export const DEFAULT_STATUS_MAP: Readonly<Record<string, ConversionStatus>> = {
   approved: 'approved',
   approve: 'approved',

@@ -32,7 +32,7 @@ export interface MacroSources {
 }
 
 /**
- * The macro values of one forward (DESIGN §6): `{payout}` is the source's payout and `{revenue}` the
+ * The macro values of one forward: `{payout}` is the source's payout and `{revenue}` the
  * advertiser's, both exact decimals. Used by the delivery worker and by the admin template preview, so a
  * preview shows exactly what a send would.
  */

@@ -21,7 +21,7 @@ describe('macro sets', () => {
     expect(allowedMacros('offer-url')).toBe(OFFER_URL_MACROS);
   });
 
-  it('offers every macro of DESIGN §6 to forward templates', () => {
+  it('offers every macro of the product to forward templates', () => {
     for (const name of [
       'payout',
       'revenue',

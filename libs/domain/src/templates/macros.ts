@@ -2,7 +2,7 @@ import { SUB_KEYS } from '../model';
 /** `{sub1}` … `{sub10}`: the click's free sub-id slots. */
 export const SUB_MACROS = SUB_KEYS;
 
-/** Macros known at click time: the only ones an offer URL may use (DESIGN §6). */
+/** Macros known at click time: the only ones an offer URL may use. */
 export const OFFER_URL_MACROS = ['click_id', 'ext_click_id', 'offer_id', 'source_id', ...SUB_MACROS] as const;
 
 /**

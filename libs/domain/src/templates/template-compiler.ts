@@ -36,7 +36,7 @@ function isControl(c: number): boolean {
 }
 
 /**
- * Parses and validates a template once (DESIGN §6); render it with `renderTemplate`. Validation
+ * Parses and validates a template once; render it with `renderTemplate`. Validation
  * happens at save time so nothing invalid is ever sent:
  * - every macro exists and is allowed for the kind (offer URLs: click-side macros only);
  * - `offer-url`/`forward-url`: no spaces or control characters, starts with `http://` or `https://`,

@@ -14,7 +14,7 @@ export const TEMPLATE_ERROR_CODES = [
 export type TemplateErrorCode = (typeof TEMPLATE_ERROR_CODES)[number];
 
 /**
- * A template that cannot be saved (DESIGN §6): raised when an offer URL or an endpoint template is
+ * A template that cannot be saved: raised when an offer URL or an endpoint template is
  * compiled, so a literal `{sub1}` or `${SUBID}` is never sent at run time. The message starts with the
  * code, quotes the offending token and the field, and ends with the hint:
  * `UNKNOWN_MACRO: {clickid} in "url" is not a Ricochet macro (did you mean {click_id}?)`.

@@ -85,7 +85,7 @@ export interface ConversionFilter {
 }
 
 /**
- * The dedup key of DESIGN §4.2: `(advertiserId, txid)` when the postback carries a txid, else
+ * The dedup key: `(advertiserId, txid)` when the postback carries a txid, else
  * `(clickId, event)`. Parts are URI-encoded so `:` inside a txid or click id cannot make two keys collide.
  */
 export function conversionDedupKey(

@@ -70,7 +70,7 @@ export interface PostbackFilter {
   to?: Date;
 }
 
-/** Outcomes of a postback still waiting for its click (DESIGN §4.3). */
+/** Outcomes of a postback still waiting for its click. */
 const PARKED_OUTCOMES: PostbackOutcome[] = ['accepted', 'unattributed'];
 
 @Injectable()
@@ -237,7 +237,7 @@ export class PostbackRepository {
 
   /**
    * Postbacks parked on a click id that was not known yet (`accepted` and waiting, or `unattributed`):
-   * registering the click re-attributes them (DESIGN §4.3). Oldest first.
+   * registering the click re-attributes them. Oldest first.
    */
   async findParkedByClickId(clickId: string, limit = 1000): Promise<PostbackRecord[]> {
     return this.findParkedByClickIds([clickId], limit);

@@ -3,7 +3,7 @@ import { POSTBACK_SIGNATURE_SCHEMES, type PostbackSignatureScheme } from '@ricoc
 import { CanonicalParam, ConversionStatus } from '@ricochet/domain/model';
 import { Types } from 'mongoose';
 
-/** Who sends postbacks (DESIGN §2, §4.1). */
+/** Who sends postbacks. */
 @Schema({ collection: 'advertisers', versionKey: false, timestamps: true })
 export class Advertiser {
   _id!: Types.ObjectId;

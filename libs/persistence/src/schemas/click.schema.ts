@@ -6,7 +6,7 @@ import { RetentionOptions, ttlSeconds } from '../persistence.options';
 export { SUB_KEYS, type SubKey };
 
 /**
- * One tracked click (DESIGN §3). Immutable once written, so it has `createdAt` only. `sub1`…`sub10` are
+ * One tracked click. Immutable once written, so it has `createdAt` only. `sub1`…`sub10` are
  * flat fields: templates and reports read them by name, and absent ones take no space.
  */
 @Schema({ collection: 'clicks', versionKey: false })

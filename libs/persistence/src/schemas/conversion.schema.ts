@@ -42,7 +42,7 @@ export class ConversionPlan {
 
 export const ConversionPlanSchema = SchemaFactory.createForClass(ConversionPlan);
 
-/** An attributed result (DESIGN §2, §4.2). */
+/** An attributed result. */
 @Schema({ collection: 'conversions', versionKey: false, timestamps: true })
 export class Conversion {
   _id!: Types.ObjectId;

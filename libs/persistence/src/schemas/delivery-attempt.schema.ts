@@ -3,7 +3,7 @@ import { ATTEMPT_TRIGGERS, AttemptTrigger, ForwardMethod, HTTP_METHODS } from '@
 import { Types } from 'mongoose';
 import { RetentionOptions, ttlSeconds } from '../persistence.options';
 
-/** One HTTP try of a delivery (DESIGN §2). Append-only; expires with the attempts retention. */
+/** One HTTP try of a delivery. Append-only; expires with the attempts retention. */
 @Schema({ collection: 'delivery_attempts', versionKey: false })
 export class DeliveryAttempt {
   _id!: Types.ObjectId;

@@ -7,7 +7,7 @@ import {
 } from '@ricochet/domain/model';
 import { Types } from 'mongoose';
 
-/** One forward of one conversion state to one endpoint (DESIGN §2, §5). */
+/** One forward of one conversion state to one endpoint. */
 @Schema({ collection: 'deliveries', versionKey: false, timestamps: true })
 export class Delivery {
   _id!: Types.ObjectId;

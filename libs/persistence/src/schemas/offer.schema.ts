@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { MICROS_TYPE } from './micros';
 import { PayoutPolicyProps, PayoutPolicySchema } from './payout-policy.schema';
 
-/** What is promoted: landing URL template, revenue and payout rules (DESIGN §2, §4.2). */
+/** What is promoted: landing URL template, revenue and payout rules. */
 @Schema({ collection: 'offers', versionKey: false, timestamps: true })
 export class Offer {
   _id!: Types.ObjectId;

@@ -4,7 +4,7 @@ import { MICROS_TYPE } from './micros';
 
 export const PAYOUT_RULE_TYPES = ['passthrough', 'fixed', 'percent'] as const;
 
-/** One payout rule as stored: the discriminant plus the field its type uses (DESIGN §4.2). */
+/** One payout rule as stored: the discriminant plus the field its type uses. */
 @Schema({ _id: false, versionKey: false })
 export class PayoutRuleProps {
   @Prop({ type: String, enum: PAYOUT_RULE_TYPES, required: true })

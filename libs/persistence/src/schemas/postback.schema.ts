@@ -27,7 +27,7 @@ export class PostbackParam {
 
 export const PostbackParamSchema = SchemaFactory.createForClass(PostbackParam);
 
-/** The canonical fields after alias resolution and status normalisation (DESIGN §4.1). */
+/** The canonical fields after alias resolution and status normalisation. */
 @Schema({ _id: false, versionKey: false })
 export class NormalizedPostback {
   @Prop({ type: String, required: true })
@@ -52,7 +52,7 @@ export class NormalizedPostback {
 export const NormalizedPostbackSchema = SchemaFactory.createForClass(NormalizedPostback);
 
 /**
- * One authenticated inbound postback, stored raw before it is acknowledged (DESIGN §2, §4.1). Every write
+ * One authenticated inbound postback, stored raw before it is acknowledged. Every write
  * waits for the journal: this collection is the system of record the intake's 200 promises.
  */
 @Schema({ collection: 'postbacks', versionKey: false, writeConcern: { j: true } })

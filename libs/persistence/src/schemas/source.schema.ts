@@ -10,7 +10,7 @@ import {
 import { Types } from 'mongoose';
 import { PayoutPolicyProps, PayoutPolicySchema } from './payout-policy.schema';
 
-/** One forwarding destination of a source (DESIGN §5); a subdocument with its own `_id`. */
+/** One forwarding destination of a source; a subdocument with its own `_id`. */
 @Schema({ versionKey: false })
 export class Endpoint {
   _id!: Types.ObjectId;
@@ -67,7 +67,7 @@ export class Endpoint {
 
 export const EndpointSchema = SchemaFactory.createForClass(Endpoint);
 
-/** Where clicks come from and where postbacks go (DESIGN §2). */
+/** Where clicks come from and where postbacks go. */
 @Schema({ collection: 'sources', versionKey: false, timestamps: true })
 export class Source {
   _id!: Types.ObjectId;

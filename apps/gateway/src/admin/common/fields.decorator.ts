@@ -18,7 +18,7 @@ import {
 
 /**
  * Composite field decorators for admin DTOs: each pairs the class-validator rules with the `@ApiProperty`
- * that documents them, so the schema in `/docs` and what the API accepts cannot drift (STYLE.md §6).
+ * that documents them, so the schema in `/docs` and what the API accepts cannot drift.
  */
 interface FieldOptions<T> {
   description: string;

@@ -2,7 +2,7 @@ import { type Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Page } from '@ricochet/persistence';
 
-/** A page of an admin list: `{ items, nextCursor }` (DESIGN §8). */
+/** A page of an admin list: `{ items, nextCursor }`. */
 export interface PageResponse<T> {
   items: T[];
   /** Present only when another page exists. */

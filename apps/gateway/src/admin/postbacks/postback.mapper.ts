@@ -2,7 +2,7 @@ import { formatMoney } from '@ricochet/domain/money';
 import type { NormalizedPostbackFields, PostbackRecord } from '@ricochet/persistence';
 import type { NormalizedPostbackResponse, PostbackResponse } from './dto/postback-response.dto';
 
-/** Received parameters never shown: the advertiser's postback token travels as `token=` (DESIGN §4.1). */
+/** Received parameters never shown: the advertiser's postback token travels as `token=`. */
 const SECRET_PARAMS = new Set(['token']);
 const REDACTED = '[redacted]';
 

@@ -38,7 +38,7 @@ export interface CheckedEndpoint {
 }
 
 /**
- * Checks an endpoint as the admin API receives it, at save time (DESIGN §5, §6): every template compiles
+ * Checks an endpoint as the admin API receives it, at save time: every template compiles
  * for its kind, the URL's literal host passes the SSRF policy (hostnames are judged again after DNS at
  * send time), the regex and retry schedule parse. Signing secrets are generated here, never accepted.
  */

@@ -26,7 +26,7 @@ import type { SignPostbackBody, SignPostbackResponse } from './dto/sign-postback
 import { withOverrides } from './preview-values';
 
 /**
- * Admin tools (DESIGN §8): template preview (compiles and renders, nothing is sent or stored) and the
+ * Admin tools: template preview (compiles and renders, nothing is sent or stored) and the
  * postback-signing helper (shows the exact string an advertiser signs and its signature).
  */
 @Injectable()
