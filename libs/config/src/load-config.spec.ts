@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     expect(config.attribution.clickWaitMs).toBe(15 * 60_000);
     expect(config.retention).toEqual({ clicksDays: 90, postbacksDays: 180, attemptsDays: 30 });
     expect(config.shutdownTimeoutMs).toBe(20_000);
-    expect(config.worker).toMatchObject({ jobLockMs: 20_000, stalledIntervalMs: 15_000 });
+    expect(config.worker).toMatchObject({ jobLockMs: 20_000, stalledIntervalMs: 10_000 });
     expect(config.sweeper).toEqual({ intervalMs: 30_000, graceMs: 30_000, leaseMs: 120_000 });
     expect(config.breaker).toEqual({ failureThreshold: 5, openMs: 30_000, maxOpenMs: 600_000 });
     expect(config.gateway.dbTimeoutMs).toBe(5_000);

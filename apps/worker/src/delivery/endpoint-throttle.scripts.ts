@@ -6,7 +6,7 @@
  */
 
 /**
- * KEYS[1] breaker hash; ARGV now, halfOpenProbes, probeLeaseMs, ttlMs.
+ * KEYS[1] breaker hash; ARGV now, halfOpenProbes, probeLeaseMs, ttlMs, halfOpenRecheckMs.
  * Returns {allowed 0|1, probe 0|1, retryAtMs, clean 0|1}; clean: no state at all (closed, no failures).
  */
 export const BREAKER_ACQUIRE_LUA = `
@@ -33,7 +33,7 @@ if probes < probesAllowed then
   redis.call('HSET', KEYS[1], 'probes', probes + 1)
   return {1, 1, 0}
 end
-return {0, 0, untilMs}
+return {0, 0, math.min(untilMs, now + tonumber(ARGV[5]))}
 `;
 
 /**

@@ -67,6 +67,7 @@ export class EndpointThrottle implements OnModuleInit, OnApplicationShutdown {
       this.policy.halfOpenProbes,
       this.policy.probeLeaseMs,
       STATE_TTL_MS,
+      this.policy.halfOpenRecheckMs,
     );
     if (clean === 1) this.trustClean(endpointId, now);
     else this.cleanUntil.delete(endpointId);

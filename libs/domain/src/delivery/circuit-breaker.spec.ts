@@ -15,6 +15,7 @@ const POLICY: CircuitBreakerPolicy = {
   maxOpenMs: 120_000,
   halfOpenProbes: 1,
   probeLeaseMs: 60_000,
+  halfOpenRecheckMs: 2_000,
 };
 const T0 = 1_800_000_000_000;
 
@@ -58,7 +59,10 @@ describe('circuit breaker', () => {
     expect(first.decision).toEqual({ allowed: true, probe: true });
     expect(first.state).toMatchObject({ state: 'half-open', probes: 1, openUntil: T0 + 90_000 });
     const second = breakerAcquire(first.state, T0 + 30_001, POLICY);
-    expect(second.decision).toEqual({ allowed: false, retryAtMs: T0 + 90_000 });
+    // Held back only briefly: a successful probe must not leave the others waiting out its lease.
+    expect(second.decision).toEqual({ allowed: false, retryAtMs: T0 + 32_001 });
+    const nearLeaseEnd = breakerAcquire(first.state, T0 + 89_000, POLICY);
+    expect(nearLeaseEnd.decision).toEqual({ allowed: false, retryAtMs: T0 + 90_000 });
   });
 
   it('allows as many concurrent probes as halfOpenProbes', () => {

@@ -14,6 +14,12 @@ export interface CircuitBreakerPolicy {
    * mid-probe. Longer than the 15 s request budget.
    */
   probeLeaseMs: number;
+  /**
+   * A request refused while a probe is in flight tries again this soon (or at the lease end, if
+   * sooner), so held deliveries follow a successful probe within this delay instead of waiting out
+   * the lease.
+   */
+  halfOpenRecheckMs: number;
 }
 
 export const DEFAULT_CIRCUIT_BREAKER_POLICY: CircuitBreakerPolicy = Object.freeze({
@@ -22,6 +28,7 @@ export const DEFAULT_CIRCUIT_BREAKER_POLICY: CircuitBreakerPolicy = Object.freez
   maxOpenMs: 10 * 60_000,
   halfOpenProbes: 1,
   probeLeaseMs: 60_000,
+  halfOpenRecheckMs: 2_000,
 });
 
 /**
@@ -85,7 +92,10 @@ export function breakerAcquire(
       if (probes < policy.halfOpenProbes) {
         return { decision: { allowed: true, probe: true }, state: { ...state, probes: probes + 1 } };
       }
-      return { decision: { allowed: false, retryAtMs: until }, state };
+      return {
+        decision: { allowed: false, retryAtMs: Math.min(until, now + policy.halfOpenRecheckMs) },
+        state,
+      };
     }
   }
 }
