@@ -13,24 +13,19 @@ import type {
 export type InsertResult = { ok: true } | { ok: false; error: unknown };
 
 /**
- * Coalesces single-document inserts issued in the same event-loop turn into one unordered `insertMany`,
- * on the hot paths where many requests write at once ("batch where it is safe"). Each caller
- * still learns the fate of its own document: it resolves only after the batch is acknowledged with the
- * given write concern, and a per-document error (a duplicate key) fails only that document.
+ * Collects the items submitted in one event-loop turn (or up to `maxBatch`) and sends them as one
+ * batch ("batch where it is safe"); each submitter's promise resolves with its own item's result.
  */
-export class InsertBatcher {
-  private pending: Array<{ doc: Document; settle: (result: InsertResult) => void }> = [];
+abstract class TurnBatcher<Item, Result> {
+  private pending: Array<{ item: Item; settle: (result: Result) => void }> = [];
   private scheduled = false;
 
-  constructor(
-    private readonly collection: () => Collection,
-    private readonly options: { writeConcern?: WriteConcern; maxBatch?: number } = {},
-  ) {}
+  protected constructor(private readonly maxBatch: number) {}
 
-  insert(doc: Document): Promise<InsertResult> {
+  protected submit(item: Item): Promise<Result> {
     return new Promise((settle) => {
-      this.pending.push({ doc, settle });
-      if (this.pending.length >= (this.options.maxBatch ?? 256)) this.flush();
+      this.pending.push({ item, settle });
+      if (this.pending.length >= this.maxBatch) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -38,30 +33,80 @@ export class InsertBatcher {
     });
   }
 
+  /** Sends one batch; resolves with one result per item, in order. Never rejects. */
+  protected abstract send(items: Item[]): Promise<Result[]>;
+
   private flush(): void {
     this.scheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    this.collection()
-      .insertMany(
-        batch.map((item) => item.doc),
-        { ordered: false, writeConcern: this.options.writeConcern },
-      )
-      .then(
-        () => batch.forEach((item) => item.settle({ ok: true })),
-        (error: unknown) => {
-          const failed = perDocumentErrors(error);
-          // Without per-document errors the whole batch failed (network, server down): each caller fails.
-          batch.forEach((item, index) =>
-            item.settle(
-              failed === undefined || failed.has(index)
-                ? { ok: false, error: failed?.get(index) ?? error }
-                : { ok: true },
-            ),
-          );
-        },
+    void this.send(batch.map((entry) => entry.item)).then((results) =>
+      batch.forEach((entry, index) => entry.settle(results[index])),
+    );
+  }
+}
+
+/**
+ * Coalesces single-document inserts issued in the same event-loop turn into one unordered `insertMany`,
+ * on the hot paths where many requests write at once. Each caller still learns the fate of its own
+ * document: it resolves only after the batch is acknowledged with the given write concern, and a
+ * per-document error (a duplicate key) fails only that document.
+ */
+export class InsertBatcher extends TurnBatcher<Document, InsertResult> {
+  constructor(
+    private readonly collection: () => Collection,
+    private readonly options: { writeConcern?: WriteConcern; maxBatch?: number } = {},
+  ) {
+    super(options.maxBatch ?? 256);
+  }
+
+  insert(doc: Document): Promise<InsertResult> {
+    return this.submit(doc);
+  }
+
+  protected async send(docs: Document[]): Promise<InsertResult[]> {
+    try {
+      await this.collection().insertMany(docs, { ordered: false, writeConcern: this.options.writeConcern });
+      return docs.map(() => ({ ok: true }));
+    } catch (error) {
+      const failed = perDocumentErrors(error);
+      // Without per-document errors the whole batch failed (network, server down): each caller fails.
+      return docs.map((_doc, index) =>
+        failed === undefined || failed.has(index)
+          ? { ok: false, error: failed?.get(index) ?? error }
+          : { ok: true },
       );
+    }
+  }
+}
+
+/**
+ * Coalesces single-document updates issued in the same event-loop turn into one unordered `bulkWrite`
+ * (the worker settles many postbacks at once under load). Each caller resolves once the batch is
+ * acknowledged; a failed batch fails every caller in it, so nobody mistakes an unacknowledged update
+ * for a written one.
+ */
+export class UpdateBatcher extends TurnBatcher<AnyBulkWriteOperation, InsertResult> {
+  constructor(
+    private readonly collection: () => Collection,
+    maxBatch = 256,
+  ) {
+    super(maxBatch);
+  }
+
+  async updateOne(filter: Filter<Document>, update: UpdateFilter<Document>): Promise<void> {
+    const result = await this.submit({ updateOne: { filter, update } });
+    if (!result.ok) throw result.error;
+  }
+
+  protected async send(operations: AnyBulkWriteOperation[]): Promise<InsertResult[]> {
+    try {
+      await this.collection().bulkWrite(operations, { ordered: false });
+      return operations.map(() => ({ ok: true }));
+    } catch (error) {
+      return operations.map(() => ({ ok: false, error }));
+    }
   }
 }
 
@@ -71,51 +116,4 @@ function perDocumentErrors(error: unknown): Map<number, unknown> | undefined {
   const list = ([] as WriteError[]).concat(writeErrors);
   if (list.length === 0) return undefined;
   return new Map(list.map((writeError) => [writeError.index, writeError]));
-}
-
-/**
- * Coalesces single-document updates issued in the same event-loop turn into one unordered `bulkWrite`
- * (the worker settles many postbacks and deliveries at once under load). Each caller resolves once the
- * batch is acknowledged; a failed batch fails every caller in it, so nobody mistakes an unacknowledged
- * update for a written one.
- */
-export class UpdateBatcher {
-  private pending: Array<{
-    op: AnyBulkWriteOperation;
-    resolve: () => void;
-    reject: (error: unknown) => void;
-  }> = [];
-  private scheduled = false;
-
-  constructor(
-    private readonly collection: () => Collection,
-    private readonly maxBatch = 256,
-  ) {}
-
-  updateOne(filter: Filter<Document>, update: UpdateFilter<Document>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ op: { updateOne: { filter, update } }, resolve, reject });
-      if (this.pending.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.pending;
-    if (batch.length === 0) return;
-    this.pending = [];
-    this.collection()
-      .bulkWrite(
-        batch.map((item) => item.op),
-        { ordered: false },
-      )
-      .then(
-        () => batch.forEach((item) => item.resolve()),
-        (error: unknown) => batch.forEach((item) => item.reject(error)),
-      );
-  }
 }
