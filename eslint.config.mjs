@@ -1,4 +1,4 @@
-// Typed lint rules: the safety nets STYLE.md names (floating promises, misused promises, jest/valid-expect).
+// Typed lint rules: the safety nets we rely on (floating promises, misused promises, jest/valid-expect).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import jest from 'eslint-plugin-jest';

@@ -1,7 +1,7 @@
 /**
  * Intake and click-redirect throughput (autocannon), each next to a bare-fastify ceiling measured in the
  * same run. Starts its own redis-server and MongoDB (MONGO_URL, else the in-repo stand-in) and the real
- * gateway as a separate process, so the load generator and the server share the machine as in DESIGN §11.
+ * gateway as a separate process, so the load generator and the server share the machine, as on the build machine.
  *
  *   npm run bench:intake                # 10 s per scenario, 50 connections
  *   BENCH_SECONDS=30 npm run bench:intake
