@@ -129,6 +129,19 @@ export class ChaosReceiver {
     return this.requests.filter((request) => request.cid === cid);
   }
 
+  /**
+   * How long after `at` the last of these ids was requested again (its first request at or after
+   * `at`); infinite when one of them never was.
+   */
+  redeliveredWithinMs(cids: readonly string[], at: number): number {
+    return Math.max(
+      ...cids.map((cid) => {
+        const again = this.of(cid).find((r) => r.receivedAt >= at);
+        return again ? again.receivedAt - at : Number.POSITIVE_INFINITY;
+      }),
+    );
+  }
+
   /** Whether the cid was answered 2xx. */
   delivered(cid: string): boolean {
     return this.requests.some((r) => r.cid === cid && r.status !== undefined && r.status < 300 && !r.aborted);
