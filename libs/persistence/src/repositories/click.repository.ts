@@ -4,7 +4,7 @@ import { Model, Types } from 'mongoose';
 import { BatchTooLargeError, DuplicateKeyError, isDuplicateKeyError } from '../persistence.errors';
 import { Click, SUB_KEYS, SubKey } from '../schemas/click.schema';
 import { compact } from './filters';
-import { InsertBatcher } from './insert-batcher';
+import { FindBatcher, InsertBatcher } from './turn-batchers';
 import { requireObjectId } from './object-id';
 
 export type ClickSubs = Partial<Record<SubKey, string>>;
@@ -49,9 +49,12 @@ export const MAX_CLICK_BATCH = 1000;
 export class ClickRepository {
   /** Concurrent click writes share one insertMany per event-loop turn. */
   private readonly inserts: InsertBatcher;
+  /** Concurrent attributions' click lookups share one query per event-loop turn. */
+  private readonly reads: FindBatcher<string>;
 
   constructor(@InjectModel(Click.name) private readonly clicks: Model<Click>) {
     this.inserts = new InsertBatcher(() => this.clicks.collection);
+    this.reads = new FindBatcher(() => this.clicks.collection, 'clickId', String);
   }
 
   /**
@@ -112,7 +115,7 @@ export class ClickRepository {
 
   async findByClickId(clickId: string): Promise<ClickRecord | null> {
     // The worker's hot path: the driver directly, no mongoose query casting.
-    const doc = await this.clicks.collection.findOne<Click>({ clickId: String(clickId) });
+    const doc = (await this.reads.findOne(String(clickId))) as Click | null;
     return doc ? toClickRecord(doc) : null;
   }
 }

@@ -7,7 +7,7 @@ import { Conversion, ConversionHistoryEntry, HistoryActor } from '../schemas/con
 import { assertMicros } from '../schemas/micros';
 import { compact, oneOrMany, timeRange } from './filters';
 import { filterObjectId, optionalObjectId, parseObjectId, requireObjectId } from './object-id';
-import { InsertBatcher } from './insert-batcher';
+import { InsertBatcher } from './turn-batchers';
 import { Page, PageRequest, paginate } from './pagination';
 import { claimDue, SweepClaimOptions } from './sweep';
 

@@ -4,7 +4,7 @@ import { AttemptTrigger, ForwardMethod } from '@ricochet/domain/model';
 import { Model, Types } from 'mongoose';
 import { DeliveryAttempt } from '../schemas/delivery-attempt.schema';
 import { compact } from './filters';
-import { InsertBatcher } from './insert-batcher';
+import { InsertBatcher } from './turn-batchers';
 import { filterObjectId, requireObjectId } from './object-id';
 
 /** Most bytes (UTF-8) of a response body kept on an attempt. */

@@ -6,7 +6,7 @@ import { Model, QueryFilter, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../persistence.errors';
 import { Delivery } from '../schemas/delivery.schema';
 import { compact, oneOrMany, timeRange } from './filters';
-import { InsertBatcher } from './insert-batcher';
+import { InsertBatcher } from './turn-batchers';
 import { filterObjectId, parseObjectId, requireObjectId } from './object-id';
 import { Page, PageRequest, paginate } from './pagination';
 import { claimDue, SweepClaimOptions } from './sweep';

@@ -4,7 +4,7 @@ import { ConversionStatus, ForwardMethod, Micros, PostbackOutcome } from '@ricoc
 import { Model, QueryFilter, Types } from 'mongoose';
 import { NormalizedPostback, Postback } from '../schemas/postback.schema';
 import { compact, oneOrMany, timeRange } from './filters';
-import { InsertBatcher, UpdateBatcher } from './insert-batcher';
+import { FindBatcher, InsertBatcher, UpdateBatcher } from './turn-batchers';
 import { filterObjectId, optionalObjectId, parseObjectId, requireObjectId } from './object-id';
 import { Page, PageRequest, paginate } from './pagination';
 import { claimDue, SweepClaimOptions } from './sweep';
@@ -78,10 +78,12 @@ export class PostbackRepository {
   /** Concurrent intake writes share one journaled insertMany per event-loop turn. */
   private readonly inserts: InsertBatcher;
   private readonly updates: UpdateBatcher;
+  private readonly reads: FindBatcher<Types.ObjectId>;
 
   constructor(@InjectModel(Postback.name) private readonly postbacks: Model<Postback>) {
     this.inserts = new InsertBatcher(() => this.postbacks.collection, { writeConcern: { j: true } });
     this.updates = new UpdateBatcher(() => this.postbacks.collection);
+    this.reads = new FindBatcher(() => this.postbacks.collection, '_id', String);
   }
 
   /**
@@ -116,8 +118,9 @@ export class PostbackRepository {
     if (!_id) {
       return null;
     }
-    // The worker's hot path: the driver directly, no mongoose query casting.
-    const doc = await this.postbacks.collection.findOne<Postback>({ _id });
+    // The worker's hot path: the driver directly, no mongoose query casting; the reads of one
+    // event-loop turn share one query.
+    const doc = (await this.reads.findOne(_id)) as Postback | null;
     return doc ? toPostbackRecord(doc) : null;
   }
 

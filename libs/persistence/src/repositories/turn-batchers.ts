@@ -110,6 +110,48 @@ export class UpdateBatcher extends TurnBatcher<AnyBulkWriteOperation, InsertResu
   }
 }
 
+/**
+ * Coalesces single-document lookups by one unique field (`_id`, or a field with a unique index) issued
+ * in the same event-loop turn into one `find({field: {$in: [...]}})`: under load the worker starts many
+ * attributions at once, and each would otherwise cost its own round trip. Each caller gets its own
+ * document (or null); a failed query fails every caller in it.
+ */
+export class FindBatcher<Key> extends TurnBatcher<
+  Key,
+  { ok: true; doc: Document | null } | { ok: false; error: unknown }
+> {
+  constructor(
+    private readonly collection: () => Collection,
+    private readonly field: string,
+    /** How a key and the stored field's value compare (e.g. an ObjectId's hex string). */
+    private readonly keyOf: (value: unknown) => string,
+    maxBatch = 256,
+  ) {
+    super(maxBatch);
+  }
+
+  async findOne(key: Key): Promise<Document | null> {
+    const result = await this.submit(key);
+    if (!result.ok) throw result.error;
+    return result.doc;
+  }
+
+  protected async send(
+    keys: Key[],
+  ): Promise<Array<{ ok: true; doc: Document | null } | { ok: false; error: unknown }>> {
+    try {
+      const filter = keys.length === 1 ? { [this.field]: keys[0] } : { [this.field]: { $in: keys } };
+      const docs = await this.collection()
+        .find(filter, { batchSize: keys.length, limit: keys.length })
+        .toArray();
+      const byKey = new Map(docs.map((doc) => [this.keyOf(doc[this.field]), doc]));
+      return keys.map((key) => ({ ok: true, doc: byKey.get(this.keyOf(key)) ?? null }));
+    } catch (error) {
+      return keys.map(() => ({ ok: false, error }));
+    }
+  }
+}
+
 function perDocumentErrors(error: unknown): Map<number, unknown> | undefined {
   const writeErrors = (error as Partial<MongoBulkWriteError>).writeErrors;
   if (writeErrors === undefined) return undefined;
