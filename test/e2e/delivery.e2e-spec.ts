@@ -79,6 +79,62 @@ describe('forwarding failures, retries, replay and the trace', () => {
     expect(kinds.indexOf('conversion')).toBeLessThan(kinds.lastIndexOf('attempt'));
   });
 
+  it('records what a disabled endpoint missed, refuses a replay while it is disabled, and after re-enabling a bulk replay delivers every conversion', async () => {
+    relay.receiver.respondWith({ status: 410 });
+    const campaign = await relay.campaign({
+      endpoints: [{ url: `${relay.receiver.url}/gone?visitor_id={ext_click_id}` }],
+    });
+    const [endpointId] = campaign.endpointIds;
+    const exts = ['gone-1', 'gone-2', 'gone-3', 'gone-4'];
+    const deliveryIds: string[] = [];
+    for (const ext of exts) {
+      const { clickId } = await relay.click(campaign, { ext_click_id: ext });
+      const answer = await relay.postback(campaign.token, { cid: clickId, payout: '1', txid: ext });
+      await relay.waitForPostbackOutcome(String(answer.body.postbackId), 'attributed');
+      const [conversion] = await relay.conversionsOfClick(clickId);
+      let deliveries: Array<{ id: string }> = [];
+      await eventually(`delivery of ${ext}`, async () => {
+        deliveries = await relay.deliveriesOf(String(conversion.id));
+        return deliveries.length === 1;
+      });
+      deliveryIds.push((await deliveryInState(deliveries[0].id, 'dead')).id);
+    }
+    // The first conversion's 410 disabled the endpoint: the other three were never sent, only recorded.
+    expect(relay.receiver.requests.filter((r) => r.path.startsWith('/gone'))).toHaveLength(1);
+    const missed = await relay.admin<{ attempts: number; lastError: string }>(
+      'GET',
+      `/api/deliveries/${deliveryIds[3]}`,
+    );
+    expect(missed).toMatchObject({ attempts: 0, lastError: 'endpoint disabled (HTTP 410 Gone)' });
+
+    // Replaying one of them now is refused: nothing could be sent, and the record stays as it was.
+    const refused = await relay.http('POST', `/api/deliveries/${deliveryIds[0]}/replay`, { admin: true });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'ENDPOINT_DISABLED' });
+    expect(String(refused.body.message)).toContain(endpointId);
+    expect(await relay.admin('GET', `/api/deliveries/${deliveryIds[0]}`)).toMatchObject({
+      state: 'dead',
+      attempts: 1,
+      lastStatusCode: 410,
+    });
+
+    await relay.admin('POST', `/api/sources/${campaign.sourceId}/endpoints/${endpointId}/enable`);
+    const replay = await relay.admin<{ matched: number; replayId: string }>(
+      'POST',
+      '/api/deliveries/replay',
+      {
+        endpointId,
+        state: 'dead',
+      },
+    );
+    expect(replay.matched).toBe(4);
+    for (const id of deliveryIds) await deliveryInState(id, 'delivered');
+    const visitors = relay.receiver.requests
+      .filter((r) => r.path.startsWith('/gone'))
+      .map((r) => Relay.query(r).get('visitor_id'));
+    expect(visitors.slice(1).sort()).toEqual(exts);
+  });
+
   it('waits at least the Retry-After of a 429 before the next attempt', async () => {
     relay.receiver.respondWith({ status: 429, headers: { 'Retry-After': '2' } }, { status: 200 });
     const { deliveryId } = await convert('/busy', 'busy-1');

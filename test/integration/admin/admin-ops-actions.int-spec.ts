@@ -1,3 +1,5 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Types } from 'mongoose';
 import {
   type AdminOpsFixture,
   createConversion,
@@ -24,9 +26,30 @@ describe('admin actions: replays and manual status changes', () => {
     return jobs.map((job) => (job.data as { deliveryId: string }).deliveryId);
   }
 
+  /** A source with one endpoint, created through the config API; `disabled` switches it off in MongoDB. */
+  async function sourceWithEndpoint(disabled = false): Promise<{ sourceId: string; endpointId: string }> {
+    const created = await fx.api('POST', '/api/sources', {
+      name: 'Replay source',
+      endpoints: [{ url: 'https://partner.example.com/pb?c={ext_click_id}' }],
+    });
+    const body = created.body as { id: string; endpoints: Array<{ id: string }> };
+    const endpointId = body.endpoints[0].id;
+    if (disabled) {
+      await fx.app
+        .get(getConnectionToken())
+        .collection('sources')
+        .updateOne(
+          { _id: new Types.ObjectId(body.id) },
+          { $set: { 'endpoints.0.enabled': false, 'endpoints.0.disabledReason': 'HTTP 410 Gone' } },
+        );
+    }
+    return { sourceId: body.id, endpointId };
+  }
+
   it('replays a dead delivery: pending again and a manual job on the delivery queue', async () => {
-    const conversion = await createConversion(fx, chain, { clickId: 'replay-1' });
-    const dead = await createDelivery(fx, conversion, 'dead');
+    const { sourceId, endpointId } = await sourceWithEndpoint();
+    const conversion = await createConversion(fx, newChain({ sourceId }), { clickId: 'replay-1' });
+    const dead = await createDelivery(fx, conversion, 'dead', endpointId);
 
     const response = await fx.api('POST', `/api/deliveries/${dead.id}/replay`);
 
@@ -38,6 +61,26 @@ describe('admin actions: replays and manual status changes', () => {
     expect(job?.data).toEqual({ deliveryId: dead.id, trigger: 'manual' });
     expect(job?.id).toBe(`dl_${dead.id}`);
     expect((await fx.api('POST', `/api/deliveries/${newId()}/replay`)).status).toBe(404);
+  });
+
+  it('refuses to replay a delivery whose endpoint is disabled, and leaves it as it was', async () => {
+    const { sourceId, endpointId } = await sourceWithEndpoint(true);
+    const conversion = await createConversion(fx, newChain({ sourceId }), { clickId: 'replay-off' });
+    const dead = await createDelivery(fx, conversion, 'dead', endpointId);
+    const before = await queuedDeliveryIds();
+
+    const response = await fx.api('POST', `/api/deliveries/${dead.id}/replay`);
+
+    expect(response.status).toBe(409);
+    expect(response.body).toMatchObject({ code: 'ENDPOINT_DISABLED' });
+    expect(String((response.body as { message: string }).message)).toContain('HTTP 410 Gone');
+    expect(await fx.deliveries.findById(dead.id)).toMatchObject({ state: 'dead', lastStatusCode: 400 });
+    expect(await queuedDeliveryIds()).toEqual(before);
+
+    const orphan = await createDelivery(fx, conversion, 'dead');
+    const gone = await fx.api('POST', `/api/deliveries/${orphan.id}/replay`);
+    expect(gone.status).toBe(409);
+    expect(gone.body).toMatchObject({ code: 'ENDPOINT_NOT_FOUND' });
   });
 
   it('counts a bulk replay on a dry run and replays nothing', async () => {

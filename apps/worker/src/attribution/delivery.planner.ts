@@ -29,7 +29,7 @@ export interface PlanInput extends KnownContext {
 }
 
 /**
- * Turns one conversion state into deliveries: one per enabled endpoint of the click's source that the
+ * Turns one conversion state into deliveries: one per endpoint of the click's source that the
  * state fires, and makes each one's first attempt right here (the common case: one BullMQ job per
  * conversion). The request is sent before the delivery is written; the delivery's id is derived from
  * its idempotency key, so a re-run after a crash sends the same `Idempotency-Key` and cannot create a
@@ -63,14 +63,21 @@ export class DeliveryPlanner {
       const forwardedStatuses = existing
         .filter((delivery) => delivery.endpointId === endpoint.id && delivery.status !== status)
         .map((delivery) => delivery.status);
-      if (!endpointFires(endpoint, { event: conversion.event, status, reversal, forwardedStatuses }))
-        continue;
+      // A disabled endpoint is judged as if enabled: what it would have been sent is recorded as a
+      // dead delivery, so re-enabling it and replaying its dead deliveries recovers the gap.
+      const fires = endpointFires(
+        { ...endpoint, enabled: true },
+        { event: conversion.event, status, reversal, forwardedStatuses },
+      );
+      if (!fires) continue;
       const found = existing.find(
         (delivery) => delivery.endpointId === endpoint.id && delivery.status === status,
       );
       if (found) {
-        await this.resume(found);
+        if (endpoint.enabled) await this.resume(found);
         planned.push(found.id);
+      } else if (!endpoint.enabled) {
+        planned.push(await this.recordDisabled(conversion, source, endpoint, status));
       } else {
         fresh.push(endpoint);
       }
@@ -101,6 +108,20 @@ export class DeliveryPlanner {
     }
   }
 
+  /** The delivery a disabled endpoint would have got, written `dead` without an attempt. */
+  private async recordDisabled(
+    conversion: ConversionRecord,
+    source: SourceRecord,
+    endpoint: EndpointRecord,
+    status: ConversionStatus,
+  ): Promise<string> {
+    const created = await this.deliveries.createIfAbsent(deliveryKey(conversion, source, endpoint, status));
+    const id = created.created ? created.delivery.id : created.existing.id;
+    const reason = endpoint.disabledReason ? ` (${endpoint.disabledReason})` : '';
+    await this.deliveries.markDead(id, { lastError: `endpoint disabled${reason}`, countsAsAttempt: false });
+    return id;
+  }
+
   private async firstAttempt(
     conversion: ConversionRecord,
     source: SourceRecord,
@@ -108,17 +129,8 @@ export class DeliveryPlanner {
     status: ConversionStatus,
     values: MacroValues,
   ): Promise<string> {
-    const deliveryId = deliveryIdFor(
-      deliveryIdempotencyKey({ conversionId: conversion.id, endpointId: endpoint.id, status }),
-      stateEnteredAt(conversion, status),
-    );
-    const key = {
-      id: deliveryId,
-      conversionId: conversion.id,
-      endpointId: endpoint.id,
-      sourceId: source.id,
-      status,
-    };
+    const key = deliveryKey(conversion, source, endpoint, status);
+    const deliveryId = key.id;
     if (!this.inline.allowsInline(endpoint.id)) {
       await this.queue(key);
       return deliveryId;
@@ -165,6 +177,25 @@ export class DeliveryPlanner {
       await this.producer.enqueue(delivery.id, 'first', { delayMs: Math.max(0, delayMs) });
     }
   }
+}
+
+/** The delivery of one conversion state to one endpoint; its id derives from the idempotency key. */
+function deliveryKey(
+  conversion: ConversionRecord,
+  source: SourceRecord,
+  endpoint: EndpointRecord,
+  status: ConversionStatus,
+): NewDelivery & { id: string } {
+  return {
+    id: deliveryIdFor(
+      deliveryIdempotencyKey({ conversionId: conversion.id, endpointId: endpoint.id, status }),
+      stateEnteredAt(conversion, status),
+    ),
+    conversionId: conversion.id,
+    endpointId: endpoint.id,
+    sourceId: source.id,
+    status,
+  };
 }
 
 /** When the conversion entered this status (its latest history entry for it): part of the delivery id. */
