@@ -109,13 +109,21 @@ const serverStatus: CommandHandler = (_command, { stats }) => {
 };
 
 /** Not a MongoDB command: per-appName connections, requests and opcounters, for benchmarks and operators. */
-const standinStats: CommandHandler = (_command, { stats }) => ({
+const standinStats: CommandHandler = (_command, { stats, store }) => ({
   apps: stats.appStats().map((app) => ({
     appName: app.appName,
     connections: { ...app.connections },
     requests: Long.fromNumber(app.requests),
     opcounters: longs(app.opcounters),
   })),
+  // What queries cost each collection: a growing collectionScans names a query no index serves.
+  collections: store.databaseNames().flatMap((db) =>
+    store.collections(db).map((collection) => ({
+      ns: collection.ns,
+      count: collection.size,
+      ...longs(collection.counters),
+    })),
+  ),
   ok: 1,
 });
 

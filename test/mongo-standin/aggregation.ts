@@ -1,7 +1,8 @@
 import type { Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { badValue, notSupported } from './errors';
-import { checkHint, guardComparisons } from './query';
+import type { CollectionCounters } from './collection';
+import { checkHint, guardComparisons, matchingDocuments } from './query';
 import type { Store } from './store';
 import { type Doc, isPlainObject } from './values';
 
@@ -49,17 +50,33 @@ export function runPipeline(
   guardComparisons(collection, stages);
   const natural = checkHint(collection, hint);
   let source: Iterable<Doc> = [];
+  let rest = stages;
   if (collection) {
-    const leadingMatch = stages[0]?.$match as Document | undefined;
-    source = (leadingMatch && collection.candidates(leadingMatch)?.docs) ?? collection.documents();
-    if (natural === -1) source = [...source].reverse();
+    const leadingMatch = stages[0]?.$match as unknown;
+    if (isPlainObject(leadingMatch)) {
+      // The leading $match selects the documents exactly as find would, through an index if one helps.
+      source = matchingDocuments(collection, leadingMatch, natural);
+      rest = stages.slice(1);
+    } else {
+      collection.counters.collectionScans += 1;
+      source = collection.documents();
+      if (natural === -1) source = [...source].reverse();
+      source = counted(source, collection.counters);
+    }
   }
-  const aggregator = new Aggregator(stages, {
+  const aggregator = new Aggregator(rest, {
     collectionResolver: (name: string) => [...(store.collection(db, name)?.documents() ?? [])],
   });
   try {
     return aggregator.run<Doc>(source);
   } catch (error) {
     throw badValue(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function* counted(docs: Iterable<Doc>, counters: CollectionCounters): Iterable<Doc> {
+  for (const doc of docs) {
+    counters.docsExamined += 1;
+    yield doc;
   }
 }

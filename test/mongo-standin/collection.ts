@@ -1,7 +1,9 @@
 import { type Document, ObjectId, UUID } from 'bson';
 import { CommandError, DuplicateKeyError, badValue } from './errors';
+import { indexKey } from './index-keys';
 import { ID_INDEX_SPEC, Index, type IndexEntry } from './indexes';
-import { type Doc, bsonType, isOperatorObject, isPlainObject, valueKey, valuesAtPath } from './values';
+import { type FilterShape, analyzeFilter, choosePlan, planIds } from './planner';
+import { type Doc, bsonType, isPlainObject, valueKey } from './values';
 
 interface StoredRecord {
   /** Insertion order, kept across updates like a record id, so index lookups return natural order. */
@@ -11,12 +13,22 @@ interface StoredRecord {
 
 /** What an index lookup found; see Collection.candidates. */
 export interface IndexLookup {
+  /** In insertion order, like a collection scan. */
   docs: Doc[];
+  /** The index answered the filter by itself: `docs` is the result, no matching is left to do. */
   exact: boolean;
+  /** The index used. */
+  index: string;
 }
 
-/** Equality lookups with more combinations than this fall back to a scan. */
-const MAX_LOOKUP_KEYS = 1000;
+/** What queries cost a collection so far: standinStats reports it, tests read it instead of timing. */
+export interface CollectionCounters {
+  /** Documents handed to the matcher (or returned straight from an index lookup). */
+  docsExamined: number;
+  /** Queries that had to look at every document. */
+  collectionScans: number;
+}
+
 /** Types mingo compares as strings, i.e. wrongly: see uncomparableRoots. */
 const UNCOMPARABLE_TYPES = new Set(['Decimal128', 'Long', 'Timestamp']);
 
@@ -31,6 +43,8 @@ export class Collection {
    * as strings, so queries, sorts and pipelines touching them fail loudly instead (guardComparisons).
    */
   readonly uncomparableRoots = new Set<string>();
+  readonly counters: CollectionCounters = { docsExamined: 0, collectionScans: 0 };
+  /** By `indexKey(_id)`: the `_id` index's own map would hold the same. */
   private readonly records = new Map<string, StoredRecord>();
   private indexList: Index[] = [new Index(ID_INDEX_SPEC)];
   private nextSeq = 0;
@@ -61,7 +75,7 @@ export class Collection {
   insert(input: Doc): Doc {
     const doc = idFirst(input);
     assertValidId(doc._id);
-    const id = valueKey(doc._id);
+    const id = indexKey(doc._id);
     if (this.records.has(id)) {
       const idIndex = this.indexList[0];
       throw new DuplicateKeyError(this.ns, idIndex.name, idIndex.keyPattern, { _id: doc._id });
@@ -73,14 +87,20 @@ export class Collection {
     return doc;
   }
 
-  /** Swaps in a new version of a stored document; the caller guarantees `_id` did not change. */
+  /**
+   * Swaps in a new version of a stored document; the caller guarantees `_id` did not change. Every
+   * index is checked before any changes, so a duplicate key leaves the document and all indexes as
+   * they were; indexes whose keys the update did not touch are left alone.
+   */
   replace(current: Doc, next: Doc): void {
-    const id = valueKey(current._id);
+    const id = indexKey(current._id);
     const record = this.records.get(id);
     if (!record) throw new CommandError(1, 'InternalError', `document ${id} vanished during update`);
     const entries = this.checkedEntries(next, id);
     this.indexList.forEach((index, i) => {
-      index.remove(id, index.entriesFor(current));
+      const previous = index.entriesFor(current);
+      if (sameKeys(previous, entries[i])) return;
+      index.remove(id, previous);
       index.add(id, entries[i]);
     });
     record.doc = next;
@@ -88,36 +108,23 @@ export class Collection {
   }
 
   remove(doc: Doc): void {
-    const id = valueKey(doc._id);
+    const id = indexKey(doc._id);
     if (!this.records.delete(id)) return;
     for (const index of this.indexList) index.remove(id, index.entriesFor(doc));
   }
 
   /**
-   * Documents that may match `filter`, found through an index when every field of one has an equality
-   * condition (`f: v`, `$eq`, `$in`). Undefined means "scan everything". The caller applies the filter
-   * unless `exact` says the filter has no other condition, so the lookup is already the answer.
+   * Documents that may match a filter, found through the index with the fewest candidates, in insertion
+   * order. Undefined means no index helps: scan everything. Unless `exact` says the lookup is the
+   * answer, the caller still applies the filter.
    */
-  candidates(filter: Document): IndexLookup | undefined {
-    for (const index of this.planOrder()) {
-      const perField = index.fields.map((field) => equalityValues(filter[field]));
-      if (perField.some((values) => values === undefined)) continue;
-      let combos: unknown[][] = [[]];
-      for (const values of perField as unknown[][]) {
-        combos = combos.flatMap((combo) => values.map((value) => [...combo, value]));
-        if (combos.length > MAX_LOOKUP_KEYS) break;
-      }
-      if (combos.length > MAX_LOOKUP_KEYS) continue;
-      const found = new Map<string, StoredRecord>();
-      for (const combo of combos) {
-        for (const id of index.idsFor(index.lookupKey(combo))) found.set(id, this.records.get(id)!);
-      }
-      const records = [...found.values()];
-      if (records.length > 1) records.sort((a, b) => a.seq - b.seq);
-      const exact = Object.keys(filter).length === index.fields.length;
-      return { docs: records.map((record) => record.doc), exact };
-    }
-    return undefined;
+  candidates(filter: Document, shape: FilterShape = analyzeFilter(filter)): IndexLookup | undefined {
+    const plan = choosePlan(this.indexList, shape);
+    if (!plan) return undefined;
+    const records: StoredRecord[] = [];
+    for (const id of planIds(plan)) records.push(this.records.get(id)!);
+    if (records.length > 1) records.sort((a, b) => a.seq - b.seq);
+    return { docs: records.map((record) => record.doc), exact: plan.exact, index: plan.index.name };
   }
 
   /** Returns false when an equivalent index already exists (createIndexes is idempotent). */
@@ -179,13 +186,13 @@ export class Collection {
     let removed = 0;
     for (const index of this.indexList) {
       if (index.expireAfterSeconds === undefined || index.fields.length !== 1) continue;
-      const deadline = now - index.expireAfterSeconds * 1000;
-      const expired = [...this.documents()].filter((doc) => {
-        const dates = valuesAtPath(doc, index.fields[0]).filter((v): v is Date => v instanceof Date);
-        return dates.length > 0 && Math.min(...dates.map((d) => d.getTime())) <= deadline;
-      });
-      expired.forEach((doc) => this.remove(doc));
-      removed += expired.length;
+      // An array of dates expires with its earliest, i.e. as soon as any of them has passed.
+      for (const id of index.idsDatedUpTo(now - index.expireAfterSeconds * 1000)) {
+        const record = this.records.get(id);
+        if (!record) continue;
+        this.remove(record.doc);
+        removed += 1;
+      }
     }
     return removed;
   }
@@ -198,12 +205,6 @@ export class Collection {
       if (clash) throw new DuplicateKeyError(this.ns, index.name, index.keyPattern, index.keyValue(clash));
     });
     return all;
-  }
-
-  private planOrder(): Index[] {
-    return this.indexList
-      .filter((index) => index.coversAllDocuments)
-      .sort((a, b) => Number(b.unique) - Number(a.unique));
   }
 
   private track(doc: Doc): void {
@@ -263,24 +264,6 @@ function dollarPrefixedField(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Values a filter condition is equal to, or undefined when it is not a plain equality we can look up. */
-function equalityValues(condition: unknown): unknown[] | undefined {
-  if (condition === undefined) return undefined;
-  if (isOperatorObject(condition)) {
-    const keys = Object.keys(condition);
-    if (keys.length !== 1) return undefined;
-    if (keys[0] === '$eq') return lookupable(condition.$eq) ? [condition.$eq] : undefined;
-    if (keys[0] === '$in' && Array.isArray(condition.$in) && condition.$in.every(lookupable))
-      return condition.$in;
-    return undefined;
-  }
-  return lookupable(condition) ? [condition] : undefined;
-}
-
-/** Null, arrays, regexes and operator objects have match rules an index key lookup does not reproduce. */
-function lookupable(value: unknown): boolean {
-  if (value === null || value === undefined || Array.isArray(value) || value instanceof RegExp) return false;
-  if (bsonType(value) === 'BSONRegExp') return false;
-  if (isPlainObject(value)) return !Object.keys(value).some((key) => key.startsWith('$'));
-  return true;
+function sameKeys(a: IndexEntry[], b: IndexEntry[]): boolean {
+  return a.length === b.length && a.every((entry, i) => entry.key === b[i].key);
 }

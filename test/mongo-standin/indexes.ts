@@ -2,13 +2,18 @@ import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { CommandError } from './errors';
 import { isSimpleCollation } from './options';
+import { indexKey } from './index-keys';
 import { type Doc, valueKey, valuesAtPath } from './values';
 
-/** One entry an index holds for a document: the lookup string and the field values it came from. */
+/** One entry an index holds for a document: the key of each field, the whole key, and the values. */
 export interface IndexEntry {
+  fieldKeys: string[];
   key: string;
   values: unknown[];
 }
+
+/** The documents holding one key: most keys have one, so a lone id is kept without a Set. */
+type Ids = string | Set<string>;
 
 const SEPARATOR = '\u0000';
 
@@ -30,7 +35,9 @@ const KNOWN_OPTIONS = new Set([
 
 /**
  * An ascending/descending (compound, multikey) index. Every index keeps a Map from key to document ids,
- * so unique checks and equality lookups never scan the collection.
+ * so unique checks and equality lookups never scan the collection; a compound index also maps each
+ * leading prefix of its key (`{ a, b, c }`: `a` and `a, b`), and a sparse index the set of documents it
+ * holds. Keys are `indexKey`s: equal exactly when MongoDB's equality says so.
  */
 export class Index {
   readonly spec: Document;
@@ -40,7 +47,12 @@ export class Index {
   readonly sparse: boolean;
   readonly expireAfterSeconds?: number;
   private readonly partial?: Query;
-  private readonly entries = new Map<string, Set<string>>();
+  /** byPrefix[p - 1]: documents by the key of their first p fields; the last one is the whole key. */
+  private readonly byPrefix: Array<Map<string, Ids>>;
+  /** TTL indexes only: the value of each key, to find the dates that have passed. */
+  private readonly ttlValues?: Map<string, unknown>;
+  /** Sparse indexes only: every document with at least one entry. */
+  private readonly members?: Set<string>;
 
   constructor(requested: Document) {
     const { collation, ...spec } = requested;
@@ -82,6 +94,10 @@ export class Index {
     this.sparse = spec.sparse === true;
     if (typeof spec.expireAfterSeconds === 'number') this.expireAfterSeconds = spec.expireAfterSeconds;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression as Document, {});
+    this.byPrefix = this.fields.map(() => new Map<string, Ids>());
+    // MongoDB only expires through single-field TTL indexes (Collection.expire checks it too).
+    if (this.expireAfterSeconds !== undefined && this.fields.length === 1) this.ttlValues = new Map();
+    if (this.sparse) this.members = new Set();
   }
 
   get keyPattern(): Document {
@@ -91,6 +107,14 @@ export class Index {
   /** False for sparse/partial indexes: they omit documents, so a lookup could miss matches. */
   get coversAllDocuments(): boolean {
     return !this.sparse && !this.partial;
+  }
+
+  get isPartial(): boolean {
+    return this.partial !== undefined;
+  }
+
+  get hidden(): boolean {
+    return this.spec.hidden === true;
   }
 
   /** What listIndexes reports: MongoDB's shape with `v: 2`. */
@@ -114,21 +138,26 @@ export class Index {
       );
     }
     let combos: unknown[][] = [[]];
-    for (const values of perField)
-      combos = combos.flatMap((combo) => values.map((v) => [...combo, v ?? null]));
-    return combos.map((values) => ({ key: this.lookupKey(values), values }));
-  }
-
-  lookupKey(values: unknown[]): string {
-    return values.length === 1 ? valueKey(values[0]) : values.map(valueKey).join(SEPARATOR);
+    for (const values of perField) {
+      combos =
+        values.length === 1
+          ? combos.map((combo) => [...combo, values[0] ?? null])
+          : combos.flatMap((combo) => values.map((v) => [...combo, v ?? null]));
+    }
+    return combos.map((values) => {
+      const fieldKeys = values.map(indexKey);
+      return { fieldKeys, key: joinKeys(fieldKeys), values };
+    });
   }
 
   /** The entry that would collide with another document's, if this index is unique. */
   conflict(entries: IndexEntry[], ownId: string): IndexEntry | undefined {
     if (!this.unique) return undefined;
+    const whole = this.byPrefix[this.fields.length - 1];
     return entries.find((entry) => {
-      const ids = this.entries.get(entry.key);
-      return ids !== undefined && (ids.size > 1 || !ids.has(ownId));
+      const ids = whole.get(entry.key);
+      if (ids === undefined) return false;
+      return typeof ids === 'string' ? ids !== ownId : ids.size > 1 || !ids.has(ownId);
     });
   }
 
@@ -137,24 +166,50 @@ export class Index {
   }
 
   add(id: string, entries: IndexEntry[]): void {
-    for (const { key } of entries) {
-      const ids = this.entries.get(key);
-      if (ids) ids.add(id);
-      else this.entries.set(key, new Set([id]));
+    for (const { fieldKeys, key, values } of entries) {
+      this.byPrefix.forEach((map, i) => addId(map, this.prefixKey(fieldKeys, i + 1, key), id));
+      if (this.ttlValues && !this.ttlValues.has(key)) this.ttlValues.set(key, values[0]);
     }
+    if (entries.length) this.members?.add(id);
   }
 
   remove(id: string, entries: IndexEntry[]): void {
-    for (const { key } of entries) {
-      const ids = this.entries.get(key);
-      if (!ids) continue;
-      ids.delete(id);
-      if (ids.size === 0) this.entries.delete(key);
+    for (const { fieldKeys, key } of entries) {
+      this.byPrefix.forEach((map, i) => removeId(map, this.prefixKey(fieldKeys, i + 1, key), id));
+      if (this.ttlValues && !this.byPrefix[this.fields.length - 1].has(key)) this.ttlValues.delete(key);
     }
+    this.members?.delete(id);
   }
 
-  idsFor(key: string): Iterable<string> {
-    return this.entries.get(key) ?? [];
+  /** How many documents have these keys (one `indexKey` each) as their first fields. */
+  count(fieldKeys: string[]): number {
+    const ids = this.byPrefix[fieldKeys.length - 1]?.get(joinKeys(fieldKeys));
+    return ids === undefined ? 0 : typeof ids === 'string' ? 1 : ids.size;
+  }
+
+  /** Adds the documents that have these keys as their first fields to `into`. */
+  collectIds(fieldKeys: string[], into: Set<string>): void {
+    const ids = this.byPrefix[fieldKeys.length - 1]?.get(joinKeys(fieldKeys));
+    if (typeof ids === 'string') into.add(ids);
+    else ids?.forEach((id) => into.add(id));
+  }
+
+  /** Sparse indexes: the documents the index holds. */
+  get memberIds(): ReadonlySet<string> | undefined {
+    return this.members;
+  }
+
+  /** TTL indexes: the documents holding a date at or before `deadline`. */
+  idsDatedUpTo(deadline: number): Set<string> {
+    const ids = new Set<string>();
+    for (const [key, value] of this.ttlValues ?? []) {
+      if (value instanceof Date && value.getTime() <= deadline) this.collectIds([key], ids);
+    }
+    return ids;
+  }
+
+  private prefixKey(fieldKeys: string[], length: number, whole: string): string {
+    return length === fieldKeys.length ? whole : joinKeys(fieldKeys.slice(0, length));
   }
 
   /** Same key and meaning, so createIndexes with this spec is a no-op like on MongoDB. */
@@ -167,6 +222,33 @@ export class Index {
       valueKey(this.spec.partialFilterExpression) === valueKey(other.spec.partialFilterExpression)
     );
   }
+}
+
+function addId(map: Map<string, Ids>, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids === undefined) map.set(key, id);
+  else if (typeof ids !== 'string') ids.add(id);
+  else if (ids !== id) map.set(key, new Set([ids, id]));
+}
+
+function removeId(map: Map<string, Ids>, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids === undefined) return;
+  if (typeof ids === 'string') {
+    if (ids === id) map.delete(key);
+    return;
+  }
+  ids.delete(id);
+  if (ids.size === 1) map.set(key, ids.values().next().value!);
+  else if (ids.size === 0) map.delete(key);
+}
+
+/**
+ * One field's key stays as it is, so single-field lookups build no strings. indexKey escapes text, so
+ * no field key contains the separator and joined keys cannot collide.
+ */
+function joinKeys(fieldKeys: string[]): string {
+  return fieldKeys.length === 1 ? fieldKeys[0] : fieldKeys.join(SEPARATOR);
 }
 
 export function defaultIndexName(key: Document): string {

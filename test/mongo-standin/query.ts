@@ -1,7 +1,8 @@
 import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
-import { type Collection, holdsUncomparable } from './collection';
+import { type Collection, type IndexLookup, holdsUncomparable } from './collection';
 import { CommandError, badValue, notSupported } from './errors';
+import { type FilterShape, analyzeFilter, matchesEqualities } from './planner';
 import { type Doc, isPlainObject, valueKey } from './values';
 
 export interface FindSpec {
@@ -36,19 +37,28 @@ export function findDocuments(collection: Collection | undefined, spec: FindSpec
   if (spec.sort) validateSort(spec.sort);
   guardComparisons(collection, filter, spec.sort);
   const natural = checkHint(collection, spec.hint);
-  const lookup = collection?.candidates(filter);
-  // The hot path (findOne by _id or a unique key): the index answered exactly, nothing left for mingo to do.
+  if (!collection) {
+    // Compiled anyway, so a bad filter fails the same way whether data exists or not.
+    compileFilter(filter);
+    return [];
+  }
+  const shape = analyzeFilter(filter);
+  const lookup = collection.candidates(filter, shape);
   const projects = spec.projection !== undefined && Object.keys(spec.projection).length > 0;
   const sorts = spec.sort !== undefined && Object.keys(spec.sort).length > 0;
-  if (lookup?.exact && !sorts && !spec.skip && !projects && natural !== -1) {
-    return spec.limit ? lookup.docs.slice(0, spec.limit) : lookup.docs;
+  // The hot path (findOne by _id or a unique key): the index answered exactly, nothing left for mingo to do.
+  if (lookup?.exact && !sorts && !projects) {
+    const docs = natural === -1 ? [...lookup.docs].reverse() : lookup.docs;
+    const skip = spec.skip ?? 0;
+    const end = spec.limit ? skip + spec.limit : undefined;
+    const answer = skip || end !== undefined ? docs.slice(skip, end) : docs;
+    collection.counters.docsExamined += answer.length;
+    return answer;
   }
-  // Compiled even for a missing collection, so a bad filter fails the same way whether data exists or not.
-  const query = compileFilter(filter);
-  if (!collection) return [];
-  let source: Iterable<Doc> = lookup?.docs ?? collection.documents();
-  if (natural === -1) source = [...source].reverse();
-  const cursor = query.find<Doc>(source, spec.projection ?? {});
+  const cursor = new Query({}, {}).find<Doc>(
+    matchingDocuments(collection, filter, natural, shape, lookup),
+    spec.projection ?? {},
+  );
   if (sorts) cursor.sort(spec.sort!);
   if (spec.skip) cursor.skip(spec.skip);
   if (spec.limit) cursor.limit(spec.limit);
@@ -57,6 +67,34 @@ export function findDocuments(collection: Collection | undefined, spec: FindSpec
   } catch (error) {
     throw badValue(error instanceof Error ? error.message : String(error));
   }
+}
+
+/**
+ * Documents matching `filter`, lazily, in natural order (reversed for `{ $natural: -1 }`): from an
+ * index's candidates when one applies, else from every document (a collection scan). Each document
+ * looked at counts in the collection's docsExamined. mingo matches; MongoDB's equality is then checked
+ * on the filter's equalities (see matchesEqualities), which a lookup applies by construction, so a
+ * scan and a lookup always return the same documents.
+ */
+export function matchingDocuments(
+  collection: Collection,
+  filter: Document,
+  natural?: 1 | -1,
+  shape: FilterShape = analyzeFilter(filter),
+  lookup: IndexLookup | undefined = collection.candidates(filter, shape),
+): Iterable<Doc> {
+  const query = compileFilter(filter);
+  const { counters } = collection;
+  if (!lookup) counters.collectionScans += 1;
+  let docs: Iterable<Doc> = lookup?.docs ?? collection.documents();
+  if (natural === -1) docs = [...docs].reverse();
+  const { equalities } = shape;
+  return (function* () {
+    for (const doc of docs) {
+      counters.docsExamined += 1;
+      if (query.test(doc) && matchesEqualities(doc, equalities)) yield doc;
+    }
+  })();
 }
 
 /** Applies a find-style projection to one document (findAndModify's `fields`). */
