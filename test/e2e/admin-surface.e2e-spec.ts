@@ -1,3 +1,4 @@
+import { validateOpenApi } from '../integration/gateway-bugs/swagger-parser';
 import { Relay } from './relay.fixture';
 
 interface OpenApi {
@@ -16,6 +17,7 @@ const REQUIRED_ROUTES = [
   'get /api/offers',
   'post /api/offers',
   'patch /api/offers/{id}',
+  'get /api/offers/{id}/tracking-link',
   'get /api/sources',
   'post /api/sources',
   'patch /api/sources/{id}',
@@ -50,8 +52,9 @@ describe('the admin surface: Swagger lists it, keys guard it', () => {
       Object.entries(methods).map(([method, op]) => ({ method, path, security: op.security })),
     );
 
-  it('serves a valid OpenAPI 3 document listing every admin route of the product', () => {
+  it('serves a valid OpenAPI 3 document listing every admin route of the product', async () => {
     expect(openApi.openapi).toMatch(/^3\./);
+    expect(await validateOpenApi(openApi)).toBe('valid');
     const listed = operations().map((op) => `${op.method} ${op.path}`);
     expect(REQUIRED_ROUTES.filter((route) => !listed.includes(route))).toEqual([]);
     expect(Object.keys(openApi.components.securitySchemes).sort()).toEqual(['api-key', 'bearer']);

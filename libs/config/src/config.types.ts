@@ -13,6 +13,12 @@ export interface RicochetConfig {
     keepAliveTimeoutMs: number;
     /** Budget of every MongoDB call on the click and postback request path; past it: 503 + Retry-After. */
     dbTimeoutMs: number;
+    /**
+     * The gateway's address as advertisers and traffic sources reach it (`https://track.example.com`,
+     * optionally with a path prefix; no trailing slash). Makes the admin API's ready-to-paste postback and
+     * tracking URLs absolute; unset, they are paths relative to wherever the gateway is published.
+     */
+    publicBaseUrl?: string;
   };
   metrics: {
     /** Separate port for `/metrics` (0 = not served on its own port). */
@@ -32,6 +38,11 @@ export interface RicochetConfig {
   };
   mongo: { url: string };
   redis: {
+    /**
+     * How to reach Redis, as one connection string whatever the topology: `redis://` / `rediss://` (one
+     * server), `redis+sentinel://` (built from `REDIS_SENTINELS`) or `redis+cluster://`. Its forms are
+     * described in `redis-connection-string.ts`; pass it whole to the factory in `@ricochet/queue`.
+     */
     url: string;
     /** BullMQ key prefix; lets several installs (or test suites) share one Redis. */
     queuePrefix: string;
@@ -39,6 +50,8 @@ export interface RicochetConfig {
   admin: {
     /** Accepted admin API keys; empty = the admin API answers 401 to everyone. */
     apiKeys: string[];
+    /** bull-board at /queues: `read-only` (default), `read-write` (retry, remove, pause) or `off`. */
+    queueDashboard: 'off' | 'read-only' | 'read-write';
   };
   attribution: {
     /** How long a postback waits for its click before it is marked unattributed. */
@@ -73,9 +86,47 @@ export interface RicochetConfig {
     /** Parameter and header names redacted in attempt logs, logs and stored params, besides the built-in list. */
     redactNames: string[];
   };
+  /** Outbound operator alerts (the worker); off while `webhookUrl` is unset. */
+  alerts: {
+    webhookUrl?: string;
+    /** `generic`: Ricochet's JSON event; `slack`: a Slack-compatible `{ text }` message. */
+    format: 'generic' | 'slack';
+    /** Signs each alert with Standard Webhooks headers when set. */
+    secret: string;
+    /** At most one alert per kind and subject (endpoint, advertiser) per interval, across processes. */
+    intervalMs: number;
+    /** Unattributed-spike alert: at least this many unattributed postbacks of one advertiser… */
+    unattributedMin: number;
+    /** …making at least this percentage of its postbacks settled… */
+    unattributedPercent: number;
+    /** …within one window of this length (counted per worker process). */
+    unattributedWindowMs: number;
+  };
   retention: { clicksDays: number; postbacksDays: number; attemptsDays: number };
   /** How long SIGTERM waits for in-flight work before the process exits. */
   shutdownTimeoutMs: number;
 }
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+/** A Redis server, Sentinel or cluster node address. */
+export interface RedisHostPort {
+  host: string;
+  port: number;
+}
+
+/** Where Redis is, as read from `config.redis.url` by `parseRedisConnectionString`. */
+export type RedisTopology =
+  | { kind: 'single'; url: string }
+  | {
+      kind: 'sentinel';
+      sentinels: RedisHostPort[];
+      /** The name the Sentinels monitor the primary under. */
+      masterName: string;
+      /** Credentials of the primary and its replicas. */
+      username?: string;
+      password?: string;
+      /** `requirepass` of the Sentinels themselves. */
+      sentinelPassword?: string;
+    }
+  | { kind: 'cluster'; nodes: RedisHostPort[]; username?: string; password?: string };

@@ -59,3 +59,29 @@ export function parseEnum<T extends string>(name: string, raw: string, values: r
     ? ok(raw as T)
     : bad(name, `one of ${values.join(', ')}`, raw);
 }
+
+/**
+ * An optional public base URL: empty means unset; otherwise an absolute http(s) URL without user info,
+ * query or fragment (a path prefix is allowed). Returned without its trailing slash, so paths append to it.
+ */
+export function parseBaseUrl(name: string, raw: string): Parsed<string | undefined> {
+  const text = raw.trim();
+  if (text === '') return ok(undefined);
+  const expected = 'an absolute http(s) URL like https://track.example.com, without query or fragment';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return bad(name, expected, redactUserinfo(raw));
+  }
+  const plain =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.username === '' &&
+    url.password === '' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !/[?#]/.test(text);
+  if (!plain) return bad(name, expected, redactUserinfo(raw));
+  return ok(`${url.origin}${url.pathname.replace(/\/+$/, '')}`);
+}

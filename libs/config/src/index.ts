@@ -9,3 +9,4 @@ export {
   MAX_FORWARD_TIMEOUT_MS,
   type EnvName,
 } from './load-config';
+export * from './redis-connection-string';

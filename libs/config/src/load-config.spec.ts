@@ -98,6 +98,28 @@ describe('loadConfig', () => {
     expect(problemsOf({ [name]: value }).join('\n')).toMatch(message);
   });
 
+  it('leaves PUBLIC_BASE_URL unset by default and keeps a valid one without its trailing slash', () => {
+    expect(loadConfig({}).gateway.publicBaseUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://track.example.com/' }).gateway.publicBaseUrl).toBe(
+      'https://track.example.com',
+    );
+    expect(loadConfig({ PUBLIC_BASE_URL: 'http://example.com:8080/relay//' }).gateway.publicBaseUrl).toBe(
+      'http://example.com:8080/relay',
+    );
+  });
+
+  it.each([
+    'track.example.com',
+    'ftp://track.example.com',
+    'https://track.example.com/?a=1',
+    'https://track.example.com/#x',
+    'https://user:pw@track.example.com',
+  ])('refuses PUBLIC_BASE_URL %p', (value) => {
+    const problems = problemsOf({ PUBLIC_BASE_URL: value }).join('\n');
+    expect(problems).toMatch(/PUBLIC_BASE_URL must be an absolute http\(s\) URL/);
+    expect(problems).not.toContain(':pw@');
+  });
+
   it('reports every bad variable at once', () => {
     expect(problemsOf({ PORT: 'x', CLICK_WAIT: 'y', REDIS_URL: 'z' })).toHaveLength(3);
   });
@@ -106,5 +128,34 @@ describe('loadConfig', () => {
     const problems = problemsOf({ MONGO_URL: 'http://admin:s3cret@db.example.com' }).join('\n');
     expect(problems).toContain('MONGO_URL');
     expect(problems).not.toContain('s3cret');
+  });
+  it('reads the alert settings: off without a URL, validated when set', () => {
+    expect(loadConfig({}).alerts).toEqual({
+      format: 'generic',
+      secret: '',
+      intervalMs: 900_000,
+      unattributedMin: 20,
+      unattributedPercent: 50,
+      unattributedWindowMs: 300_000,
+    });
+    expect(
+      loadConfig({
+        ALERT_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+        ALERT_WEBHOOK_FORMAT: 'slack',
+      }).alerts,
+    ).toMatchObject({ webhookUrl: 'https://hooks.slack.com/services/T/B/X', format: 'slack' });
+    const problems = problemsOf({
+      ALERT_WEBHOOK_URL: 'ftp://x',
+      ALERT_WEBHOOK_FORMAT: 'teams',
+      ALERT_WEBHOOK_SECRET: 'whsec_!!',
+      ALERT_UNATTRIBUTED_PERCENT: '0',
+    }).join('\n');
+    for (const name of [
+      'ALERT_WEBHOOK_URL',
+      'ALERT_WEBHOOK_FORMAT',
+      'ALERT_WEBHOOK_SECRET',
+      'ALERT_UNATTRIBUTED_PERCENT',
+    ])
+      expect(problems).toContain(name);
   });
 });

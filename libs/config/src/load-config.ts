@@ -2,18 +2,27 @@ import {
   DEFAULT_RETRY_SCHEDULE_MS,
   formatRetrySchedule,
   parseRetrySchedule,
+  signingKey,
 } from '@ricochet/domain/delivery';
 import { ConfigError } from './config.error';
-import type { EnvSource, RicochetConfig } from './config.types';
+import type { EnvSource, RedisTopology, RicochetConfig } from './config.types';
 import {
   type Parsed,
   parseBoolean,
   parseDurationMs,
   parseEnum,
   parseInteger,
+  parseBaseUrl,
   parseList,
   parseUrl,
 } from './env-parsers';
+import {
+  DEFAULT_REDIS_PORT,
+  DEFAULT_SENTINEL_PORT,
+  formatRedisConnectionString,
+  parseHostPortList,
+  parseRedisConnectionString,
+} from './redis-connection-string';
 
 /** Default forwarding retry schedule: 11 retries after the first try, ≈ 100 h in all. */
 export const DEFAULT_RETRY_SCHEDULE = formatRetrySchedule(DEFAULT_RETRY_SCHEDULE_MS);
@@ -38,8 +47,14 @@ export const ENV_DEFAULTS = {
   WORKER_PORT: '3001',
   MONGO_URL: 'mongodb://127.0.0.1:27017/ricochet',
   REDIS_URL: 'redis://127.0.0.1:6379',
+  REDIS_SENTINELS: '',
+  REDIS_SENTINEL_MASTER: '',
+  REDIS_SENTINEL_PASSWORD: '',
+  REDIS_CLUSTER_NODES: '',
+  REDIS_PASSWORD: '',
   QUEUE_PREFIX: 'ricochet',
   ADMIN_API_KEYS: '',
+  QUEUE_DASHBOARD: 'read-only',
   TRUST_PROXY: 'false',
   FORWARD_ALLOW_PRIVATE: 'false',
   FORWARD_ALLOWLIST: '',
@@ -61,10 +76,18 @@ export const ENV_DEFAULTS = {
   HTTP_REQUEST_TIMEOUT: '30s',
   HTTP_HEADERS_TIMEOUT: '10s',
   HTTP_KEEPALIVE_TIMEOUT: '65s',
+  PUBLIC_BASE_URL: '',
   METRICS_PORT: '0',
   METRICS_TOKEN: '',
   SIGNATURE_TOLERANCE: '5m',
   REDACT_NAMES: '',
+  ALERT_WEBHOOK_URL: '',
+  ALERT_WEBHOOK_FORMAT: 'generic',
+  ALERT_WEBHOOK_SECRET: '',
+  ALERT_INTERVAL: '15m',
+  ALERT_UNATTRIBUTED_MIN: '20',
+  ALERT_UNATTRIBUTED_PERCENT: '50',
+  ALERT_UNATTRIBUTED_WINDOW: '5m',
   RETENTION_CLICKS_DAYS: '90',
   RETENTION_POSTBACKS_DAYS: '180',
   RETENTION_ATTEMPTS_DAYS: '30',
@@ -92,6 +115,8 @@ export function loadConfig(env: EnvSource): RicochetConfig {
       `ADMIN_API_KEYS must be a comma-separated list of keys of at least ${MIN_ADMIN_KEY_LENGTH} characters each`,
     );
   }
+
+  const publicBaseUrl = take(parseBaseUrl('PUBLIC_BASE_URL', raw('PUBLIC_BASE_URL')), undefined);
 
   const trustProxyRaw = raw('TRUST_PROXY').trim();
   const trustProxy: boolean | string[] = /^(true|false|1|0|yes|no|on|off|)$/i.test(trustProxyRaw)
@@ -123,6 +148,7 @@ export function loadConfig(env: EnvSource): RicochetConfig {
       headersTimeoutMs: duration('HTTP_HEADERS_TIMEOUT'),
       keepAliveTimeoutMs: duration('HTTP_KEEPALIVE_TIMEOUT'),
       dbTimeoutMs: duration('DB_TIMEOUT'),
+      ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),
     },
     metrics: { port: int('METRICS_PORT', 0, 65535), token: raw('METRICS_TOKEN') },
     worker: {
@@ -134,10 +160,16 @@ export function loadConfig(env: EnvSource): RicochetConfig {
     },
     mongo: { url: take(parseUrl('MONGO_URL', raw('MONGO_URL'), ['mongodb:', 'mongodb+srv:']), '') },
     redis: {
-      url: take(parseUrl('REDIS_URL', raw('REDIS_URL'), ['redis:', 'rediss:']), ''),
+      url: redisConnection(env, problems),
       queuePrefix: raw('QUEUE_PREFIX'),
     },
-    admin: { apiKeys: adminKeys },
+    admin: {
+      apiKeys: adminKeys,
+      queueDashboard: take(
+        parseEnum('QUEUE_DASHBOARD', raw('QUEUE_DASHBOARD'), ['off', 'read-only', 'read-write'] as const),
+        'read-only',
+      ),
+    },
     attribution: { clickWaitMs: duration('CLICK_WAIT') },
     forwarding: {
       allowPrivate: bool('FORWARD_ALLOW_PRIVATE'),
@@ -159,6 +191,25 @@ export function loadConfig(env: EnvSource): RicochetConfig {
     security: {
       signatureToleranceMs: duration('SIGNATURE_TOLERANCE'),
       redactNames: parseList(raw('REDACT_NAMES')).map((name) => name.toLowerCase()),
+    },
+    alerts: {
+      ...(raw('ALERT_WEBHOOK_URL').trim() !== ''
+        ? {
+            webhookUrl: take(
+              parseUrl('ALERT_WEBHOOK_URL', raw('ALERT_WEBHOOK_URL'), ['http:', 'https:']),
+              '',
+            ),
+          }
+        : {}),
+      format: take(
+        parseEnum('ALERT_WEBHOOK_FORMAT', raw('ALERT_WEBHOOK_FORMAT'), ['generic', 'slack'] as const),
+        'generic',
+      ),
+      secret: raw('ALERT_WEBHOOK_SECRET'),
+      intervalMs: duration('ALERT_INTERVAL'),
+      unattributedMin: int('ALERT_UNATTRIBUTED_MIN', 1, 1_000_000),
+      unattributedPercent: int('ALERT_UNATTRIBUTED_PERCENT', 1, 100),
+      unattributedWindowMs: duration('ALERT_UNATTRIBUTED_WINDOW'),
     },
     retention: {
       clicksDays: int('RETENTION_CLICKS_DAYS', 1, 3650),
@@ -184,6 +235,15 @@ export function loadConfig(env: EnvSource): RicochetConfig {
   atLeast(problems, 'DB_TIMEOUT', config.gateway.dbTimeoutMs, 100);
   atLeast(problems, 'HTTP_REQUEST_TIMEOUT', config.gateway.requestTimeoutMs, 1_000);
   atLeast(problems, 'HTTP_HEADERS_TIMEOUT', config.gateway.headersTimeoutMs, 1_000);
+  atLeast(problems, 'ALERT_INTERVAL', config.alerts.intervalMs, 1_000);
+  atLeast(problems, 'ALERT_UNATTRIBUTED_WINDOW', config.alerts.unattributedWindowMs, 1_000);
+  if (config.alerts.secret !== '') {
+    try {
+      signingKey(config.alerts.secret);
+    } catch (error) {
+      problems.push(`ALERT_WEBHOOK_SECRET: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   atLeast(problems, 'SIGNATURE_TOLERANCE', config.security.signatureToleranceMs, 1_000);
   if (config.breaker.maxOpenMs < config.breaker.openMs) {
     problems.push('BREAKER_OPEN_MAX must be at least BREAKER_OPEN');
@@ -200,6 +260,72 @@ export function loadConfig(env: EnvSource): RicochetConfig {
 
 function atLeast(problems: string[], name: EnvName, valueMs: number, minMs: number): void {
   if (valueMs < minMs) problems.push(`${name} must be at least ${minMs} ms`);
+}
+
+/**
+ * `config.redis.url`: REDIS_URL, or the `redis+sentinel://` string of REDIS_SENTINELS and
+ * REDIS_SENTINEL_MASTER (+ REDIS_SENTINEL_PASSWORD), or the `redis+cluster://` string of
+ * REDIS_CLUSTER_NODES. Exactly one of the three says where Redis is (an empty value counts as unset);
+ * REDIS_PASSWORD is the data nodes' password in every form.
+ */
+function redisConnection(env: EnvSource, problems: string[]): string {
+  const given = (name: EnvName): string | undefined => env[name]?.trim() || undefined;
+  const report = (problem: string): string => {
+    problems.push(problem);
+    return '';
+  };
+  const locators = (['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const).filter(given);
+  if (locators.length > 1) {
+    return report(
+      `set only one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES to say where Redis is, got ${locators.join(' and ')}`,
+    );
+  }
+  const sentinels = given('REDIS_SENTINELS');
+  const masterName = given('REDIS_SENTINEL_MASTER');
+  const sentinelPassword = env.REDIS_SENTINEL_PASSWORD || undefined;
+  const password = env.REDIS_PASSWORD || undefined;
+  if (!sentinels && (masterName || sentinelPassword)) {
+    return report(
+      `${masterName ? 'REDIS_SENTINEL_MASTER' : 'REDIS_SENTINEL_PASSWORD'} is only read with REDIS_SENTINELS (the Sentinel addresses, host:port,…)`,
+    );
+  }
+
+  let topology: RedisTopology;
+  if (sentinels) {
+    const list = parseHostPortList('REDIS_SENTINELS', sentinels, DEFAULT_SENTINEL_PORT);
+    if (!list.ok) return report(list.problem);
+    if (!masterName) {
+      return report(
+        'REDIS_SENTINEL_MASTER is required with REDIS_SENTINELS: the name the Sentinels monitor the primary under (sentinel monitor <name> …)',
+      );
+    }
+    if (/\s/.test(masterName)) {
+      return report(`REDIS_SENTINEL_MASTER must be a name without spaces, got "${masterName}"`);
+    }
+    topology = {
+      kind: 'sentinel',
+      sentinels: list.value,
+      masterName,
+      ...(sentinelPassword && { sentinelPassword }),
+    };
+  } else {
+    const nodes = given('REDIS_CLUSTER_NODES');
+    const parsed = nodes
+      ? parseHostPortList('REDIS_CLUSTER_NODES', nodes, DEFAULT_REDIS_PORT)
+      : parseRedisConnectionString('REDIS_URL', given('REDIS_URL') ?? ENV_DEFAULTS.REDIS_URL);
+    if (!parsed.ok) return report(parsed.problem);
+    topology = Array.isArray(parsed.value) ? { kind: 'cluster', nodes: parsed.value } : parsed.value;
+  }
+
+  if (password === undefined) return formatRedisConnectionString(topology);
+  const conflict = 'REDIS_PASSWORD is set and REDIS_URL carries a password too: give it once';
+  if (topology.kind !== 'single') {
+    return topology.password ? report(conflict) : formatRedisConnectionString({ ...topology, password });
+  }
+  const url = new URL(topology.url);
+  if (url.password) return report(conflict);
+  url.password = encodeURIComponent(password);
+  return url.toString();
 }
 
 function retrySchedule(raw: string, problems: string[]): number[] {

@@ -37,10 +37,12 @@ describe('admin reports', () => {
     const response = await fx.api('GET', `/api/reports?groupBy=offer&${range()}`);
 
     expect(response.status).toBe(200);
-    expect(response.body.groupBy).toBe('offer');
+    expect(response.body).toMatchObject({ groupBy: 'offer', tz: 'UTC', totals: { clicks: 6 } });
     const rows = new Map(response.body.rows.map((row: { key: string }) => [row.key, row]));
     expect(rows.get(offerA.offerId)).toEqual({
       key: offerA.offerId,
+      name: null,
+      currency: 'USD',
       clicks: 4,
       conversions: 3,
       approved: 2,
@@ -53,6 +55,8 @@ describe('admin reports', () => {
     });
     expect(rows.get(offerB.offerId)).toEqual({
       key: offerB.offerId,
+      name: null,
+      currency: 'USD',
       clicks: 2,
       conversions: 1,
       approved: 0,
@@ -81,13 +85,16 @@ describe('admin reports', () => {
     expect(source.body.rows).toEqual([expect.objectContaining({ key: offerA.sourceId, clicks: 6 })]);
   });
 
-  it('reports per event against every click of the range', async () => {
+  it('reports per event without clicks of its own, against every click of the range', async () => {
     const response = await fx.api('GET', `/api/reports?groupBy=event&${range()}`);
+    expect(response.body.totals).toEqual({ clicks: 6 });
     expect(response.body.rows).toEqual([
       expect.objectContaining({
         key: 'conversion',
-        clicks: 6,
+        currency: 'USD',
+        clicks: null,
         conversions: 4,
+        cr: '0.6667',
         deliverySuccessRate: '0.5000',
       }),
     ]);

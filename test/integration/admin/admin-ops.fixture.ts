@@ -1,6 +1,6 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { RicochetConfig } from '@ricochet/config';
+import type { EnvName, RicochetConfig } from '@ricochet/config';
 import type { ConversionStatus } from '@ricochet/domain/model';
 import {
   ClickRepository,
@@ -44,8 +44,11 @@ export interface AdminOpsFixture {
   close(): Promise<void>;
 }
 
-export async function openAdminOps(suite: string): Promise<AdminOpsFixture> {
-  const config = testConfig(suiteContext(suite));
+export async function openAdminOps(
+  suite: string,
+  env: Partial<Record<EnvName, string>> = {},
+): Promise<AdminOpsFixture> {
+  const config = testConfig(suiteContext(suite), env);
   const app = await createGatewayApp(config, { logger: false });
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();

@@ -8,8 +8,9 @@ import {
   PostbackRepository,
 } from '@ricochet/persistence';
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { Lookups } from '@ricochet/persistence';
+import { flattenValidationErrors, validationException } from '../http/validation';
 import { AttributionDispatch } from '../postbacks/attribution-dispatch.service';
 import { RegisterClickDto } from './dto/register-click.dto';
 import type { RegisterClicksResponseDto } from './dto/register-clicks.dto';
@@ -89,7 +90,11 @@ function unpack(body: unknown): { items: unknown[]; prefix: (index: number) => s
   if (!('clicks' in body)) return { items: [body], prefix: () => '' };
   const { clicks, ...others } = body;
   const extra = Object.keys(others);
-  if (extra.length > 0) invalid('VALIDATION_FAILED', extra[0], `property ${extra[0]} should not exist`);
+  if (extra.length > 0) {
+    throw validationException([
+      { param: extra[0], message: `${extra[0]} is not a known field here; remove it` },
+    ]);
+  }
   if (!Array.isArray(clicks) || clicks.length === 0) {
     invalid('VALIDATION_FAILED', 'clicks', 'clicks must be a non-empty array of click objects');
   }
@@ -107,25 +112,15 @@ function validateItem(item: unknown, prefix: string): RegisterClickDto {
   }
   const dto = plainToInstance(RegisterClickDto, item);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
-  const details = errors.flatMap((error) => messages(error, prefix));
+  const problems = flattenValidationErrors(errors, prefix.slice(0, -1));
   if (typeof dto.clickId === 'string' && !isValidClickIdFormat(dto.clickId)) {
-    details.push(`${prefix}clickId must be 1–128 characters of A-Z a-z 0-9 . _ ~ -`);
-  }
-  if (details.length > 0) {
-    throw new BadRequestException({
-      code: 'VALIDATION_FAILED',
-      message: details.join('; '),
-      param: details[0].split(' ')[0],
-      details,
+    problems.push({
+      param: `${prefix}clickId`,
+      message: `${prefix}clickId must be 1–128 characters of A-Z a-z 0-9 . _ ~ -`,
     });
   }
+  if (problems.length > 0) throw validationException(problems);
   return dto;
-}
-
-function messages(error: ValidationError, prefix: string): string[] {
-  return Object.values(error.constraints ?? {}).map((message) =>
-    message.startsWith(error.property) ? `${prefix}${message}` : `${prefix}${error.property}: ${message}`,
-  );
 }
 
 function invalid(code: string, param: string, message: string): never {

@@ -39,10 +39,15 @@ export class ClickService {
       Promise.all([this.lookups.offer(query.offerId), this.lookups.source(query.sourceId)]),
     );
     if (offer === null || offer.status !== 'active') {
-      return fallback(offer, 'OFFER_NOT_FOUND', `offer ${query.offerId} does not exist or is paused`);
+      return this.fallback(
+        offer,
+        query,
+        'OFFER_NOT_FOUND',
+        `offer ${query.offerId} does not exist or is paused`,
+      );
     }
     if (source === null) {
-      return fallback(offer, 'SOURCE_NOT_FOUND', `source ${query.sourceId} does not exist`);
+      return this.fallback(offer, query, 'SOURCE_NOT_FOUND', `source ${query.sourceId} does not exist`);
     }
     const click = await this.store.run(() =>
       this.clicks.recordClick({
@@ -57,9 +62,17 @@ export class ClickService {
     );
     return { url: this.offerUrls.render(offer, click), clickId: click.clickId };
   }
-}
 
-function fallback(offer: OfferRecord | null, code: string, message: string): ClickRedirect {
-  if (offer?.fallbackUrl) return { url: offer.fallbackUrl };
-  throw new NotFoundException({ code, message: `${code}: ${message}` });
+  /** The offer's fallback URL with its macros filled from the request; without one, 404 `code`. */
+  private fallback(
+    offer: OfferRecord | null,
+    query: ClickQuery,
+    code: string,
+    message: string,
+  ): ClickRedirect {
+    if (offer?.fallbackUrl) {
+      return { url: this.offerUrls.renderFallback({ id: offer.id, fallbackUrl: offer.fallbackUrl }, query) };
+    }
+    throw new NotFoundException({ code, message: `${code}: ${message}` });
+  }
 }

@@ -1,20 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, getSchemaPath } from '@nestjs/swagger';
 import { AdminController } from '../http/admin-route.decorator';
-import { ErrorResponse } from '../http/error-response';
+import { API_TAGS } from '../http/api-tags';
+import { ApiErrorResponse } from '../http/error-response';
 import { ClickRegistrationService } from './click-registration.service';
 import { RegisterClickDto } from './dto/register-click.dto';
 import { RegisterClicksDto, RegisterClicksResponseDto } from './dto/register-clicks.dto';
 
 /** Registers clicks minted by an external tracker. */
-@AdminController('clicks')
+@AdminController(API_TAGS.live)
 @Controller('api/clicks')
 @ApiExtraModels(RegisterClickDto, RegisterClicksDto)
 export class ClicksAdminController {
@@ -53,8 +47,15 @@ export class ClicksAdminController {
     },
   })
   @ApiOkResponse({ type: RegisterClicksResponseDto })
-  @ApiResponse({ status: 400, description: 'Invalid item, or unknown offer/source', type: ErrorResponse })
-  @ApiResponse({ status: 413, description: 'More than 1000 clicks', type: ErrorResponse })
+  @ApiErrorResponse(400, 'Invalid item, or unknown offer/source', {
+    message: 'clicks[1].offerId must be a mongodb id',
+    param: 'clicks[1].offerId',
+    details: ['clicks[1].offerId must be a mongodb id'],
+  })
+  @ApiErrorResponse(413, 'More than 1000 clicks', {
+    code: 'BATCH_TOO_LARGE',
+    message: 'BATCH_TOO_LARGE: at most 1000 items per call, got 1001',
+  })
   register(@Body() body: Record<string, unknown>): Promise<RegisterClicksResponseDto> {
     return this.registration.register(body);
   }

@@ -1,3 +1,4 @@
+import { jsonNumberTexts } from '@ricochet/domain/postback';
 import { JsonInputError, parseBoundedJson } from '@ricochet/domain/security';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseForm } from 'node:querystring';
@@ -18,6 +19,8 @@ const MAX_FORM_KEYS = 1000;
  *   (`JSON_TOO_DEEP`, `DUPLICATE_JSON_KEY`, `FORBIDDEN_JSON_KEY`), malformed → 400 `INVALID_JSON`;
  * - forms: flat by construction (`name=value&…`, repeats as arrays).
  * Both keep the raw bytes on `request.rawBody`. Size limits are enforced before, in `registerRequestLimits`.
+ * A parsed JSON number is a double: where a number's exact text matters (a payout of `0.0000001` is
+ * `1e-7` once parsed), it is read from the raw body with {@link jsonBodyNumberTexts}.
  */
 export function registerBodyParsers(instance: FastifyInstance): void {
   instance.removeContentTypeParser('application/json');
@@ -50,4 +53,21 @@ export function registerBodyParsers(instance: FastifyInstance): void {
       done(null, parseForm(body.toString('utf8'), '&', '=', { maxKeys: MAX_FORM_KEYS }));
     },
   );
+}
+
+/**
+ * The number literals of the JSON body's object at `path`, as the client wrote them (see
+ * `jsonNumberTexts`); empty for a body that is not JSON. Reads `request.rawBody`, which the JSON parser
+ * above has already bounded and validated.
+ */
+export function jsonBodyNumberTexts(
+  request: RequestWithRawBody,
+  path: readonly string[],
+): Map<string, string> {
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  if (type !== 'application/json' || !Buffer.isBuffer(request.rawBody)) return new Map();
+  return jsonNumberTexts(request.rawBody.toString('utf8'), path);
 }

@@ -130,17 +130,15 @@ function fromHttpException(exception: HttpException): ErrorResponse {
     const code = /^Body (is not valid JSON|cannot be empty)/.test(payload) ? 'INVALID_JSON' : fallbackCode;
     return { statusCode, code, message: payload };
   }
-  const body = payload as Partial<ErrorResponse> & { message?: unknown };
-  // Nest's own exceptions (ValidationPipe, 404 for unknown routes) put a string or a list in `message`.
-  const details = Array.isArray(body.message) ? body.message.map(String) : undefined;
+  const body = payload as Partial<ErrorResponse> & { message?: unknown; details?: unknown };
+  // Nest's own exceptions (ValidationPipe, 404 for unknown routes) put a string or a list in `message`;
+  // the gateway's validation errors carry their list in `details`.
+  const listed = Array.isArray(body.message) ? body.message.map(String) : undefined;
+  const details = listed ?? (Array.isArray(body.details) ? body.details.map(String) : undefined);
   return {
     statusCode,
-    code: typeof body.code === 'string' ? body.code : details ? 'VALIDATION_FAILED' : fallbackCode,
-    message: details
-      ? details.join('; ')
-      : typeof body.message === 'string'
-        ? body.message
-        : exception.message,
+    code: typeof body.code === 'string' ? body.code : listed ? 'VALIDATION_FAILED' : fallbackCode,
+    message: listed ? listed.join('; ') : typeof body.message === 'string' ? body.message : exception.message,
     ...(typeof body.param === 'string' ? { param: body.param } : {}),
     ...(typeof body.hint === 'string' ? { hint: body.hint } : {}),
     ...(details ? { details } : {}),

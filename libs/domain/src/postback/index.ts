@@ -5,4 +5,4 @@ export * from './param-map';
 export * from './status-map';
 export * from './postback-parser';
 export * from './postback-auth.error';
-export { readJsonParams, type JsonParamsReading } from './json-params';
+export { readJsonParams, jsonNumberTexts, type JsonParamsReading } from './json-params';

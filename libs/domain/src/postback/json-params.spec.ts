@@ -1,4 +1,4 @@
-import { readJsonParams } from './json-params';
+import { jsonNumberTexts, readJsonParams } from './json-params';
 
 describe('readJsonParams', () => {
   it('reads members in order, keeping number text and repeated keys', () => {
@@ -39,5 +39,38 @@ describe('readJsonParams', () => {
 
   it('reads an empty object as no parameters', () => {
     expect(readJsonParams('{}')).toEqual({ entries: [] });
+  });
+
+  it('keeps numbers as written, never as Number#toString renders them', () => {
+    const text = '{"payout":0.0000001,"sum":12.50,"big":100000000000000000000001,"exp":1e-7,"neg":-0.0}';
+    expect(String(0.0000001)).toBe('1e-7');
+    expect(readJsonParams(text).entries).toEqual([
+      ['payout', '0.0000001'],
+      ['sum', '12.50'],
+      ['big', '100000000000000000000001'],
+      ['exp', '1e-7'],
+      ['neg', '-0.0'],
+    ]);
+  });
+});
+
+describe('jsonNumberTexts', () => {
+  it('reads the number literals of a nested object as written', () => {
+    const text = '{"template":"x","values":{"payout":0.0000001,"sub1":"a","n":12.50,"o":{"p":1},"t":true}}';
+    expect(jsonNumberTexts(text, ['values'])).toEqual(
+      new Map([
+        ['payout', '0.0000001'],
+        ['n', '12.50'],
+      ]),
+    );
+    expect(jsonNumberTexts(text, ['values', 'o'])).toEqual(new Map([['p', '1']]));
+    expect(jsonNumberTexts(' {"a": 1e-7 } ', [])).toEqual(new Map([['a', '1e-7']]));
+  });
+
+  it('gives nothing for a path that does not lead to an object', () => {
+    expect(jsonNumberTexts('{"values":[1,2]}', ['values']).size).toBe(0);
+    expect(jsonNumberTexts('{"values":3}', ['values', 'x']).size).toBe(0);
+    expect(jsonNumberTexts('{}', ['values']).size).toBe(0);
+    expect(jsonNumberTexts('[1]', []).size).toBe(0);
   });
 });

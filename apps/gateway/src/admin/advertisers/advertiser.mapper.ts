@@ -26,24 +26,41 @@ function nameFor(paramMap: Record<string, string[]>, canonical: CanonicalParam, 
   return paramMap[canonical]?.[0] ?? fallback;
 }
 
-export function postbackUrlExample(token: string, paramMap: Record<string, string[]>): string {
+/**
+ * The postback URL to give the advertiser: absolute under `publicBaseUrl` (PUBLIC_BASE_URL) when it is
+ * set, else a path to put after the gateway's public address.
+ */
+export function postbackUrlExample(
+  token: string,
+  paramMap: Record<string, string[]>,
+  publicBaseUrl?: string,
+): string {
   const query = [
     `${nameFor(paramMap, 'clickId', 'click_id')}={clickid}`,
     `${nameFor(paramMap, 'payout', 'payout')}={payout}`,
     `${nameFor(paramMap, 'status', 'status')}={status}`,
     `${nameFor(paramMap, 'txid', 'txid')}={txid}`,
   ];
-  return `/postback/${encodeURIComponent(token)}?${query.join('&')}`;
+  return `${publicBaseUrl ?? ''}/postback/${encodeURIComponent(token)}?${query.join('&')}`;
 }
 
-/** The one record → response mapping for advertisers; the signing secret never leaves. */
-export function toAdvertiserResponse(record: AdvertiserRecord): AdvertiserResponse {
+/** Said next to a relative postback URL. */
+export const RELATIVE_POSTBACK_URL_NOTE =
+  "postbackUrlExample is relative: put the gateway's public address (https://your-host) in front of it, " +
+  'or set PUBLIC_BASE_URL to get it absolute.';
+
+/**
+ * The one record → response mapping for advertisers; the signing secret never leaves. `publicBaseUrl`
+ * (PUBLIC_BASE_URL) makes the postback URL absolute.
+ */
+export function toAdvertiserResponse(record: AdvertiserRecord, publicBaseUrl?: string): AdvertiserResponse {
   const paramMap = fromStoredParamMap(record.paramMap);
   return {
     id: record.id,
     name: record.name,
     postbackToken: record.postbackToken,
-    postbackUrlExample: postbackUrlExample(record.postbackToken, paramMap),
+    postbackUrlExample: postbackUrlExample(record.postbackToken, paramMap, publicBaseUrl),
+    ...(publicBaseUrl === undefined ? { postbackUrlNote: RELATIVE_POSTBACK_URL_NOTE } : {}),
     allowedIps: record.allowedIps,
     paramMap,
     statusMap: record.statusMap,

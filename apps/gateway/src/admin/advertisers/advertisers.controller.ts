@@ -1,15 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminController } from '../../http/admin-route.decorator';
-import { ErrorResponse } from '../../http/error-response';
+import { API_TAGS } from '../../http/api-tags';
+import { ApiErrorResponse } from '../../http/error-response';
 import type { PageResponse } from '../common/page.dto';
 import { PaginationQuery } from '../common/pagination.dto';
 import { AdvertisersService } from './advertisers.service';
@@ -20,12 +13,22 @@ import {
   UpdateAdvertiserBody,
 } from './dto/advertiser.dto';
 
-@AdminController('advertisers')
-@ApiBadRequestResponse({
-  description: 'Invalid input; `code`, `param` and `hint` say what to fix',
-  type: ErrorResponse,
+const DUPLICATE_TOKEN = {
+  code: 'DUPLICATE_KEY',
+  message: 'DUPLICATE_KEY: advertisers already has {"postbackToken":"k3Jd9sLq0Zx8Vb2Nm4Rt6Yp1Wc5Ue7Ha"}',
+};
+
+@AdminController(API_TAGS.setup)
+@ApiErrorResponse(400, 'Invalid input; `code`, `param` and `hint` say what to fix', {
+  code: 'INVALID_STATUS_MAP',
+  message: 'INVALID_STATUS_MAP: "statusMap.sale" must be one of pending, approved, rejected, got "paid"',
+  param: 'statusMap.sale',
 })
-@ApiNotFoundResponse({ description: 'ADVERTISER_NOT_FOUND', type: ErrorResponse })
+@ApiErrorResponse(404, 'ADVERTISER_NOT_FOUND', {
+  code: 'ADVERTISER_NOT_FOUND',
+  message: 'no advertiser has id "665f1c2e8b3d4a0012345678"',
+  param: 'id',
+})
 @Controller('api/advertisers')
 export class AdvertisersController {
   constructor(private readonly advertisers: AdvertisersService) {}
@@ -33,7 +36,7 @@ export class AdvertisersController {
   @Post()
   @ApiOperation({ summary: 'Create an advertiser (a postback token is generated unless given)' })
   @ApiCreatedResponse({ type: AdvertiserResponse })
-  @ApiConflictResponse({ description: 'The postback token is taken', type: ErrorResponse })
+  @ApiErrorResponse(409, 'The postback token is taken', DUPLICATE_TOKEN)
   create(@Body() body: CreateAdvertiserBody): Promise<AdvertiserResponse> {
     return this.advertisers.create(body);
   }
@@ -57,7 +60,7 @@ export class AdvertisersController {
     summary: 'Change an advertiser; omitted fields stay, `signingSecret: null` removes the secret',
   })
   @ApiOkResponse({ type: AdvertiserResponse })
-  @ApiConflictResponse({ description: 'The postback token is taken', type: ErrorResponse })
+  @ApiErrorResponse(409, 'The postback token is taken', DUPLICATE_TOKEN)
   update(@Param('id') id: string, @Body() body: UpdateAdvertiserBody): Promise<AdvertiserResponse> {
     return this.advertisers.update(id, body);
   }

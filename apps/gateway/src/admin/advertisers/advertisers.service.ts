@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { mintSecretToken } from '@ricochet/domain/ids';
 import { parseCurrency } from '@ricochet/domain/money';
 import { parseCidrList } from '@ricochet/domain/network';
@@ -18,10 +19,19 @@ import { toAdvertiserResponse, toStoredParamMap } from './advertiser.mapper';
 
 @Injectable()
 export class AdvertisersService {
+  /** PUBLIC_BASE_URL: makes the responses' postback URL absolute. */
+  private readonly publicBaseUrl: string | undefined;
+
   constructor(
     private readonly advertisers: AdvertiserRepository,
     private readonly lookups: Lookups,
-  ) {}
+    @InjectConfig() config: RicochetConfig,
+  ) {
+    this.publicBaseUrl = config.gateway.publicBaseUrl;
+  }
+
+  private readonly toResponse = (record: AdvertiserRecord): AdvertiserResponse =>
+    toAdvertiserResponse(record, this.publicBaseUrl);
 
   async create(body: CreateAdvertiserBody): Promise<AdvertiserResponse> {
     const input: NewAdvertiser = {
@@ -35,16 +45,16 @@ export class AdvertisersService {
     };
     const created = await this.advertisers.create(input);
     this.lookups.invalidateAdvertiser(created.id);
-    return toAdvertiserResponse(created);
+    return this.toResponse(created);
   }
 
   async list(query: PaginationQuery): Promise<PageResponse<AdvertiserResponse>> {
     const page = await this.advertisers.list({ limit: query.limit, cursor: query.cursor });
-    return toPageResponse(page, toAdvertiserResponse);
+    return toPageResponse(page, this.toResponse);
   }
 
   async get(id: string): Promise<AdvertiserResponse> {
-    return toAdvertiserResponse(await this.require(id));
+    return this.toResponse(await this.require(id));
   }
 
   async update(id: string, body: UpdateAdvertiserBody): Promise<AdvertiserResponse> {
@@ -60,14 +70,14 @@ export class AdvertisersService {
     const updated = await this.advertisers.update(id, patch);
     if (!updated) throw notFound(id);
     this.lookups.invalidateAdvertiser(id);
-    return toAdvertiserResponse(updated);
+    return this.toResponse(updated);
   }
 
   async rotateToken(id: string): Promise<AdvertiserResponse> {
     const updated = await this.advertisers.update(id, { postbackToken: mintSecretToken() });
     if (!updated) throw notFound(id);
     this.lookups.invalidateAdvertiser(id);
-    return toAdvertiserResponse(updated);
+    return this.toResponse(updated);
   }
 
   async remove(id: string): Promise<void> {

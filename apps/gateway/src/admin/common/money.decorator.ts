@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { isMoneyError, parseMoney, parsePercent } from '@ricochet/domain/money';
-import { IsOptional, IsString, ValidateBy, type ValidationArguments } from 'class-validator';
+import { IsOptional, ValidateBy, type ValidationArguments } from 'class-validator';
 
 interface DecimalFieldOptions {
   description: string;
@@ -31,24 +31,30 @@ function decimalField(
       pattern,
     }),
     ...(options.required === false ? [IsOptional()] : []),
-    IsString(),
     ValidateBy({
       name,
       validator: {
         validate: (value: unknown, args?: ValidationArguments): boolean => {
+          if (typeof value !== 'string') return false;
           try {
-            parse(String(value), args?.property ?? name);
+            parse(value, args?.property ?? name);
             return true;
           } catch {
             return false;
           }
         },
+        // A JSON number is refused without rendering it: its double's text (`1e-7` for 0.0000001) is
+        // not what the client wrote, so the message must not quote it.
         defaultMessage: (args?: ValidationArguments): string => {
+          const property = args?.property ?? name;
+          if (typeof args?.value !== 'string') {
+            return `${property} must be a decimal number written as a JSON string, like "${options.example}"`;
+          }
           try {
-            parse(String(args?.value), args?.property ?? name);
-            return `${args?.property ?? name} is invalid`;
+            parse(args.value, property);
+            return `${property} is invalid`;
           } catch (error) {
-            return args ? reason(error, args) : String(error);
+            return reason(error, args);
           }
         },
       },

@@ -1,14 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminController } from '../../http/admin-route.decorator';
-import { ErrorResponse } from '../../http/error-response';
+import { API_TAGS } from '../../http/api-tags';
+import { ApiErrorResponse } from '../../http/error-response';
+
+const NOT_FOUND = { code: 'NOT_FOUND', message: 'conversion "665f1c2e8b3d4a001234567a" not found' };
 import type { PageResponse } from '../common/page.dto';
 import { ConversionsAdminService } from './conversions-admin.service';
 import { ConversionListQuery } from './dto/conversion-list-query.dto';
 import { ConversionPage, ConversionResponse } from './dto/conversion-response.dto';
 import { ConversionStatusBody } from './dto/conversion-status.dto';
 
-@AdminController('conversions')
+@AdminController(API_TAGS.live)
 @Controller('api/conversions')
 export class ConversionsAdminController {
   constructor(private readonly service: ConversionsAdminService) {}
@@ -23,7 +26,7 @@ export class ConversionsAdminController {
   @Get(':id')
   @ApiOperation({ summary: 'One conversion with its status history' })
   @ApiOkResponse({ type: ConversionResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'Unknown (or malformed) conversion id' })
+  @ApiErrorResponse(404, 'Unknown (or malformed) conversion id', NOT_FOUND)
   get(@Param('id') id: string): Promise<ConversionResponse> {
     return this.service.get(id);
   }
@@ -34,11 +37,16 @@ export class ConversionsAdminController {
     summary: 'Approve or reject a conversion by hand; deliveries follow the sources’ endpoint rules',
   })
   @ApiOkResponse({ type: ConversionResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'Unknown (or malformed) conversion id' })
-  @ApiConflictResponse({
-    type: ErrorResponse,
-    description: 'INVALID_TRANSITION (e.g. rejected → approved) or STATUS_CHANGED (a concurrent change)',
-  })
+  @ApiErrorResponse(404, 'Unknown (or malformed) conversion id', NOT_FOUND)
+  @ApiErrorResponse(
+    409,
+    'INVALID_TRANSITION (e.g. rejected → approved) or STATUS_CHANGED (a concurrent change)',
+    {
+      code: 'INVALID_TRANSITION',
+      message: 'conversion status cannot change from "rejected" to "approved"',
+      param: 'status',
+    },
+  )
   changeStatus(@Param('id') id: string, @Body() body: ConversionStatusBody): Promise<ConversionResponse> {
     return this.service.changeStatus(id, body);
   }

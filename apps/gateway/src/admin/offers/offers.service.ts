@@ -1,11 +1,23 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { parseMoney } from '@ricochet/domain/money';
 import { compileTemplate } from '@ricochet/domain/templates';
-import { AdvertiserRepository, OfferRepository, type OfferPatch } from '@ricochet/persistence';
+import {
+  AdvertiserRepository,
+  OfferRepository,
+  type OfferPatch,
+  SourceRepository,
+  SUB_KEYS,
+} from '@ricochet/persistence';
 import { Lookups } from '@ricochet/persistence';
 import { type PageResponse, toPageResponse } from '../common/page.dto';
 import { toPayoutPolicy } from '../common/payout-rule.mapper';
 import type { CreateOfferBody, OfferListQuery, OfferResponse, UpdateOfferBody } from './dto/offer.dto';
+import {
+  DEFAULT_CLICK_ID_MACRO,
+  type TrackingLinkQuery,
+  type TrackingLinkResponse,
+} from './dto/tracking-link.dto';
 import { toOfferResponse } from './offer.mapper';
 
 @Injectable()
@@ -13,7 +25,9 @@ export class OffersService {
   constructor(
     private readonly offers: OfferRepository,
     private readonly advertisers: AdvertiserRepository,
+    private readonly sources: SourceRepository,
     private readonly lookups: Lookups,
+    @InjectConfig() private readonly config: RicochetConfig,
   ) {}
 
   async create(body: CreateOfferBody): Promise<OfferResponse> {
@@ -62,6 +76,59 @@ export class OffersService {
   async remove(id: string): Promise<void> {
     if (!(await this.offers.delete(id))) throw notFound(id);
     this.lookups.invalidateOffer(id);
+  }
+
+  /**
+   * The link a traffic source sends visitors to for this offer: `GET /click` with the offer and source
+   * ids, the source's click-id placeholder in `ext_click_id` and any sub values, in the parameter names
+   * the click endpoint reads. Absolute when PUBLIC_BASE_URL is set.
+   */
+  async trackingLink(id: string, query: TrackingLinkQuery): Promise<TrackingLinkResponse> {
+    const [offer, source] = await Promise.all([
+      this.offers.findById(id),
+      this.sources.findById(query.sourceId),
+    ]);
+    if (!offer) throw notFound(id);
+    if (!source) {
+      throw new NotFoundException({
+        code: 'SOURCE_NOT_FOUND',
+        message: `"sourceId": no source has id "${query.sourceId}"`,
+        param: 'sourceId',
+        hint: 'create the source first (POST /api/sources) or check the id',
+      });
+    }
+    const macro = query.macro ?? DEFAULT_CLICK_ID_MACRO;
+    // Ids are hex and the other values are checked to be URL-safe, so nothing here is encoded: the
+    // source must find its placeholder verbatim.
+    const parameters = [
+      `offer_id=${offer.id}`,
+      `source_id=${source.id}`,
+      `ext_click_id=${macro}`,
+      ...SUB_KEYS.flatMap((key) => (query[key] !== undefined ? [`${key}=${query[key]}`] : [])),
+    ];
+    const base = this.config.gateway.publicBaseUrl;
+    const notes: string[] = [];
+    if (base === undefined) {
+      notes.push(
+        "The URL is relative: put the gateway's public address (https://your-host) in front of it, " +
+          'or set PUBLIC_BASE_URL to get it absolute.',
+      );
+    }
+    if (offer.status !== 'active') {
+      notes.push(
+        offer.fallbackUrl
+          ? 'The offer is paused: clicks are redirected to its fallbackUrl and not recorded.'
+          : 'The offer is paused and has no fallbackUrl: clicks get 404 until it is active again.',
+      );
+    }
+    return {
+      url: `${base ?? ''}/click?${parameters.join('&')}`,
+      absolute: base !== undefined,
+      offerId: offer.id,
+      sourceId: source.id,
+      clickIdMacro: macro,
+      notes,
+    };
   }
 }
 

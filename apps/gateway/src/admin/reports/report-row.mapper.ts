@@ -1,6 +1,6 @@
-import { formatMoney } from '@ricochet/domain/money';
+import { addMoney, formatMoney } from '@ricochet/domain/money';
 import type { Micros } from '@ricochet/domain/model';
-import type { ClickTotals, ConversionTotals, DeliveryTotals } from '@ricochet/persistence';
+import type { ReportSlice } from '@ricochet/persistence';
 import type { ReportRowResponse } from './dto/report-response.dto';
 
 const RATIO_DECIMALS = 4;
@@ -22,41 +22,97 @@ export function formatMoneyPer(total: Micros, count: number): string | null {
   return formatMoney(Number((BigInt(total) * 2n + den) / (2n * den)));
 }
 
-export interface ReportTotals {
-  clicks: ClickTotals[];
-  conversions: ConversionTotals[];
-  deliveries: DeliveryTotals[];
-  /** Clicks have no event: when set, every row's clicks are this total instead of a per-key count. */
-  clicksForEveryRow?: number;
+/** Conversions of one currency in one group. */
+export interface CurrencyTotals {
+  conversions: number;
+  approved: number;
+  revenue: Micros;
+  payout: Micros;
 }
 
-/** One row per key seen in any of the three aggregations, sorted by key. */
-export function toReportRows(totals: ReportTotals): ReportRowResponse[] {
-  const clicks = new Map(totals.clicks.map((row) => [row.key, row.clicks]));
-  const conversions = new Map(totals.conversions.map((row) => [row.key, row]));
-  const deliveries = new Map(totals.deliveries.map((row) => [row.key, row]));
-  const keys = new Set([
-    ...(totals.clicksForEveryRow === undefined ? clicks.keys() : []),
-    ...conversions.keys(),
-    ...deliveries.keys(),
-  ]);
-  return [...keys].sort().map((key) => {
-    const clickCount = totals.clicksForEveryRow ?? clicks.get(key) ?? 0;
-    const conversion = conversions.get(key);
-    const delivery = deliveries.get(key);
-    const revenue = conversion?.revenue ?? 0;
-    const payout = conversion?.payout ?? 0;
-    return {
-      key,
-      clicks: clickCount,
-      conversions: conversion?.conversions ?? 0,
-      approved: conversion?.approved ?? 0,
-      revenue: formatMoney(revenue),
-      payout: formatMoney(payout),
-      profit: formatMoney(revenue - payout),
-      cr: formatRatio(conversion?.conversions ?? 0, clickCount),
-      epc: formatMoneyPer(revenue, clickCount),
-      deliverySuccessRate: formatRatio(delivery?.delivered ?? 0, delivery?.settled ?? 0),
-    };
-  });
+/** Everything counted for one group key (a local day or hour, an entity, an event). */
+export interface GroupTotals {
+  key: string;
+  name: string | null;
+  /** Clicks with this key; null when clicks do not have the key's dimension (events). */
+  clicks: number | null;
+  delivered: number;
+  settled: number;
+  byCurrency: Map<string, CurrencyTotals>;
+}
+
+export function emptyGroup(key: string, withClicks: boolean): GroupTotals {
+  return { key, name: null, clicks: withClicks ? 0 : null, delivered: 0, settled: 0, byCurrency: new Map() };
+}
+
+/** Adds one slice (clicks, one currency's conversions, or deliveries) to its group. */
+export function addSlice(group: GroupTotals, slice: ReportSlice): void {
+  group.name ??= slice.name;
+  if (group.clicks !== null) group.clicks += slice.clicks;
+  group.delivered += slice.delivered;
+  group.settled += slice.settled;
+  if (slice.currency === null) return;
+  const totals = group.byCurrency.get(slice.currency) ?? {
+    conversions: 0,
+    approved: 0,
+    revenue: 0,
+    payout: 0,
+  };
+  totals.conversions += slice.conversions;
+  totals.approved += slice.approved;
+  totals.revenue = addMoney(totals.revenue, slice.revenue);
+  totals.payout = addMoney(totals.payout, slice.payout);
+  group.byCurrency.set(slice.currency, totals);
+}
+
+/**
+ * Folds slices sorted by group (as {@link ReportRepository.slices} returns them, labelled by `groupOf`)
+ * into one {@link GroupTotals} per group, each yielded as soon as the next group starts.
+ */
+export async function* foldGroups(
+  slices: AsyncIterable<ReportSlice>,
+  groupOf: (slice: ReportSlice) => string,
+  withClicks: boolean,
+): AsyncGenerator<GroupTotals> {
+  let current: GroupTotals | undefined;
+  for await (const slice of slices) {
+    const key = groupOf(slice);
+    if (current && current.key !== key) {
+      yield current;
+      current = undefined;
+    }
+    current ??= emptyGroup(key, withClicks);
+    addSlice(current, slice);
+  }
+  if (current) yield current;
+}
+
+/**
+ * The rows of one group: one per currency its conversions were in (sorted by currency), or one row
+ * without currency when it had none. Money is never added across currencies. Clicks and the delivery
+ * success rate have no currency: they belong to the group and are repeated on each of its rows. `cr`
+ * and `epc` divide the row's conversions and revenue by `clickBase`, the clicks of the group (or, for
+ * groups without clicks of their own such as events, the clicks of the whole range).
+ */
+export function toReportRows(group: GroupTotals, clickBase: number): ReportRowResponse[] {
+  const currencies = [...group.byCurrency.keys()].sort();
+  const entries: Array<[string | null, CurrencyTotals]> =
+    currencies.length > 0
+      ? currencies.map((currency) => [currency, group.byCurrency.get(currency)!])
+      : [[null, { conversions: 0, approved: 0, revenue: 0, payout: 0 }]];
+  const deliverySuccessRate = formatRatio(group.delivered, group.settled);
+  return entries.map(([currency, totals]) => ({
+    key: group.key,
+    name: group.name,
+    currency,
+    clicks: group.clicks,
+    conversions: totals.conversions,
+    approved: totals.approved,
+    revenue: formatMoney(totals.revenue),
+    payout: formatMoney(totals.payout),
+    profit: formatMoney(totals.revenue - totals.payout),
+    cr: formatRatio(totals.conversions, clickBase),
+    epc: formatMoneyPer(totals.revenue, clickBase),
+    deliverySuccessRate,
+  }));
 }

@@ -18,6 +18,7 @@ import {
 } from '@ricochet/domain/templates';
 import type { EndpointInput, EndpointRecord } from '@ricochet/persistence';
 import { configInputError, parseInput } from '../common/config-input.error';
+import { checkStatusMappings } from '../common/status-mapping';
 import type { EndpointBody } from './dto/endpoint.dto';
 
 const MAX_HEADERS = 20;
@@ -148,11 +149,13 @@ export class EndpointInputService {
   }
 
   /**
-   * Compiles a template and refuses `{postback.NAME}` for a NAME the redaction policy masks: the intake
-   * stores such parameters as `[redacted]`, so the macro could never send the real value.
+   * Compiles a template and refuses `{postback.NAME}` for a NAME the redaction policy masks (the intake
+   * stores such parameters as `[redacted]`, so the macro could never send the real value) and a
+   * `{status:…}` mapping of anything but a conversion status.
    */
   private compile(source: string, options: CompileTemplateOptions & { field: string }): CompiledTemplate {
     const compiled = compileTemplate(source, options);
+    checkStatusMappings(compiled, options.field);
     for (const macro of compiled.macros) {
       const name = macro.startsWith(POSTBACK_MACRO_PREFIX) ? macro.slice(POSTBACK_MACRO_PREFIX.length) : '';
       if (name !== '' && this.redaction.isSecretName(name)) {

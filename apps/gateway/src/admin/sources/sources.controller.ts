@@ -1,29 +1,39 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
 import { AdminController } from '../../http/admin-route.decorator';
-import { ErrorResponse } from '../../http/error-response';
+import { API_TAGS } from '../../http/api-tags';
+import { ApiErrorResponse } from '../../http/error-response';
 import type { PageResponse } from '../common/page.dto';
 import { PaginationQuery } from '../common/pagination.dto';
 import { PayoutRuleBody, PayoutRuleResponse } from '../common/payout-rule.dto';
 import { CreateSourceBody, SourcePage, SourceResponse, UpdateSourceBody } from './dto/source.dto';
 import { SourcesService } from './sources.service';
 
-@AdminController('sources')
+@AdminController(API_TAGS.setup)
 @ApiExtraModels(PayoutRuleBody, PayoutRuleResponse)
-@ApiBadRequestResponse({
-  description:
-    'Invalid input, e.g. a template error (UNKNOWN_MACRO, FOREIGN_MACRO_SYNTAX …) with `param` and `hint`',
-  type: ErrorResponse,
+@ApiErrorResponse(
+  400,
+  'Invalid input, e.g. a template error (UNKNOWN_MACRO, FOREIGN_MACRO_SYNTAX …) with `param` and `hint`',
+  {
+    code: 'FOREIGN_MACRO_SYNTAX',
+    message:
+      'FOREIGN_MACRO_SYNTAX: "[clickid]" in "endpoints[0].url" is another tracker\'s placeholder syntax and ' +
+      'would be sent literally (use {ext_click_id})',
+    param: 'endpoints[0].url',
+    hint: 'use {ext_click_id}',
+  },
+)
+@ApiErrorResponse(404, 'SOURCE_NOT_FOUND or ENDPOINT_NOT_FOUND', {
+  code: 'SOURCE_NOT_FOUND',
+  message: 'no source has id "665f1c2e8b3d4a0012345679"',
+  param: 'id',
 })
-@ApiNotFoundResponse({ description: 'SOURCE_NOT_FOUND or ENDPOINT_NOT_FOUND', type: ErrorResponse })
 @Controller('api/sources')
 export class SourcesController {
   constructor(private readonly sources: SourcesService) {}

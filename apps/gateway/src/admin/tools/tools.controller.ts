@@ -1,12 +1,14 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminController } from '../../http/admin-route.decorator';
-import { ErrorResponse } from '../../http/error-response';
+import { API_TAGS } from '../../http/api-tags';
+import { jsonBodyNumberTexts, type RequestWithRawBody } from '../../http/body-parsers';
+import { ApiErrorResponse } from '../../http/error-response';
 import { PreviewBody, PreviewResponse } from './dto/preview.dto';
 import { SignPostbackBody, SignPostbackResponse } from './dto/sign-postback.dto';
 import { ToolsService } from './tools.service';
 
-@AdminController('tools')
+@AdminController(API_TAGS.tools)
 @Controller('api/tools')
 export class ToolsController {
   constructor(private readonly tools: ToolsService) {}
@@ -18,10 +20,19 @@ export class ToolsController {
     description: 'Template errors answer 400 with the same code and hint as saving the template would.',
   })
   @ApiOkResponse({ type: PreviewResponse })
-  @ApiBadRequestResponse({ description: 'UNKNOWN_MACRO, FOREIGN_MACRO_SYNTAX …', type: ErrorResponse })
-  @ApiNotFoundResponse({ description: 'CONVERSION_NOT_FOUND', type: ErrorResponse })
-  preview(@Body() body: PreviewBody): Promise<PreviewResponse> {
-    return this.tools.preview(body);
+  @ApiErrorResponse(400, 'UNKNOWN_MACRO, FOREIGN_MACRO_SYNTAX …', {
+    code: 'UNKNOWN_MACRO',
+    message: 'UNKNOWN_MACRO: {amount} in "template" is not a Ricochet macro (did you mean {payout}?)',
+    param: 'template',
+    hint: 'did you mean {payout}?',
+  })
+  @ApiErrorResponse(404, 'CONVERSION_NOT_FOUND', {
+    code: 'CONVERSION_NOT_FOUND',
+    message: '"conversionId": no conversion has id "665f1c2e8b3d4a00abcdef01"',
+    param: 'conversionId',
+  })
+  preview(@Body() body: PreviewBody, @Req() request: RequestWithRawBody): Promise<PreviewResponse> {
+    return this.tools.preview(body, jsonBodyNumberTexts(request, ['values']));
   }
 
   @Post('sign-postback')
@@ -34,8 +45,16 @@ export class ToolsController {
       'canonical string, the signature and the headers to send. Give `signature` to check one.',
   })
   @ApiOkResponse({ type: SignPostbackResponse })
-  @ApiBadRequestResponse({ description: 'SECRET_REQUIRED, NO_SIGNING_SECRET …', type: ErrorResponse })
-  @ApiNotFoundResponse({ description: 'ADVERTISER_NOT_FOUND', type: ErrorResponse })
+  @ApiErrorResponse(400, 'SECRET_REQUIRED, NO_SIGNING_SECRET …', {
+    code: 'SECRET_REQUIRED',
+    message: 'SECRET_REQUIRED: give advertiserId (its stored secret is used) or secret',
+    param: 'secret',
+  })
+  @ApiErrorResponse(404, 'ADVERTISER_NOT_FOUND', {
+    code: 'ADVERTISER_NOT_FOUND',
+    message: 'no advertiser has id "665f1c2e8b3d4a0012345678"',
+    param: 'advertiserId',
+  })
   signPostback(@Body() body: SignPostbackBody): Promise<SignPostbackResponse> {
     return this.tools.signPostback(body);
   }

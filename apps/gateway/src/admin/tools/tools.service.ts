@@ -21,6 +21,7 @@ import {
   PostbackRepository,
 } from '@ricochet/persistence';
 import { configInputError } from '../common/config-input.error';
+import { checkStatusMappings } from '../common/status-mapping';
 import type { PreviewBody, PreviewResponse } from './dto/preview.dto';
 import type { SignPostbackBody, SignPostbackResponse } from './dto/sign-postback.dto';
 import { withOverrides } from './preview-values';
@@ -102,10 +103,12 @@ export class ToolsService {
     return { secret: body.secret, scheme: body.scheme ?? 'v1' };
   }
 
-  async preview(body: PreviewBody): Promise<PreviewResponse> {
+  /** @param numberTexts values given as JSON numbers, as written (see `withOverrides`) */
+  async preview(body: PreviewBody, numberTexts?: ReadonlyMap<string, string>): Promise<PreviewResponse> {
     const compiled = compileTemplate(body.template, { kind: body.kind, field: 'template' });
+    checkStatusMappings(compiled, 'template');
     const base = body.conversionId ? await this.conversionValues(body.conversionId) : sampleMacroValues();
-    const values = withOverrides(base, body.values ?? {});
+    const values = withOverrides(base, body.values ?? {}, numberTexts);
     return { rendered: renderTemplate(compiled, values), macros: [...compiled.macros] };
   }
 

@@ -1,4 +1,4 @@
-import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { POSTBACK_SIGNATURE_SCHEMES, type PostbackSignatureScheme } from '@ricochet/domain/delivery';
 import { CONVERSION_STATUSES, type ConversionStatus } from '@ricochet/domain/model';
 import { PageOf } from '../../common/page.dto';
@@ -120,13 +120,22 @@ export class AdvertiserResponse {
 
   @ApiProperty({
     example:
-      '/postback/k3Jd9sLq0Zx8Vb2Nm4Rt6Yp1Wc5Ue7Ha?click_id={clickid}&payout={payout}&status={status}&txid={txid}',
+      'https://track.example.com/postback/k3Jd9sLq0Zx8Vb2Nm4Rt6Yp1Wc5Ue7Ha?click_id={clickid}&payout={payout}&status={status}&txid={txid}',
     description:
-      "Ready-to-paste postback URL, relative to this gateway's public base URL (prefix it with your " +
-      "https://host). The `{…}` placeholders on the right are the ADVERTISER's macros: replace them with " +
-      "the macro names their platform uses. Parameter names follow this advertiser's paramMap.",
+      'Ready-to-paste postback URL for the advertiser: absolute when PUBLIC_BASE_URL is set, else a path ' +
+      "to put after the gateway's public address (see postbackUrlNote). The `{…}` placeholders on the " +
+      "right are the ADVERTISER's macros: replace them with the macro names their platform uses. " +
+      "Parameter names follow this advertiser's paramMap.",
   })
   postbackUrlExample!: string;
+
+  @ApiPropertyOptional({
+    example:
+      "postbackUrlExample is relative: put the gateway's public address (https://your-host) in front of " +
+      'it, or set PUBLIC_BASE_URL to get it absolute.',
+    description: 'Present only when postbackUrlExample is relative (PUBLIC_BASE_URL is not set)',
+  })
+  postbackUrlNote?: string;
 
   @ApiProperty({
     example: ['203.0.113.0/24'],

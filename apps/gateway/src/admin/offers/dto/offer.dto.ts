@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { OFFER_STATES, type OfferState } from '@ricochet/domain/model';
 import { Type } from 'class-transformer';
-import { IsOptional, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { EnumField, NumberField, TextField } from '../../common/fields.decorator';
 import { MoneyString } from '../../common/money.decorator';
 import { PageOf } from '../../common/page.dto';
@@ -32,8 +32,11 @@ export class CreateOfferBody {
   url!: string;
 
   @IsTemplate('offer-url', {
-    description: 'Where clicks go while the offer is paused (same macros as `url`); PATCH `null` removes it',
-    example: 'https://acme.example/offers',
+    description:
+      'Where clicks go while the offer is paused or the source is unknown. Same macros as `url`, filled ' +
+      'from the click request and URL-encoded; no click is recorded on this path, so `{click_id}` is ' +
+      'empty. PATCH `null` removes it.',
+    example: 'https://acme.example/offers?s1={sub1}&ref={source_id}',
     required: false,
   })
   fallbackUrl?: string;
@@ -75,19 +78,16 @@ export class CreateOfferBody {
 
 export class UpdateOfferBody extends PartialType(OmitType(CreateOfferBody, ['advertiserId'] as const)) {}
 
+/** `GET /api/offers` filters, all optional (no examples: they would prefill Swagger UI's inputs). */
 export class OfferListQuery extends PaginationQuery {
-  @TextField({
-    description: "Only this advertiser's offers",
-    example: '665f1c2e8b3d4a0012345678',
-    required: false,
-    min: 24,
-    max: 24,
-    pattern: OBJECT_ID,
-    patternMessage: 'advertiserId must be a 24-character hex id',
-  })
+  @ApiPropertyOptional({ description: "Only this advertiser's offers (24-character hex id)" })
+  @IsOptional()
+  @Matches(OBJECT_ID, { message: 'advertiserId must be a 24-character hex id' })
   advertiserId?: string;
 
-  @EnumField(OFFER_STATES, { description: 'Only offers in this state', example: 'active', required: false })
+  @ApiPropertyOptional({ enum: OFFER_STATES, description: 'Only offers in this state' })
+  @IsOptional()
+  @IsIn(OFFER_STATES)
   status?: OfferState;
 }
 
@@ -108,8 +108,8 @@ export class OfferResponse {
   url!: string;
 
   @ApiPropertyOptional({
-    example: 'https://acme.example/offers',
-    description: 'URL template used while paused',
+    example: 'https://acme.example/offers?s1={sub1}&ref={source_id}',
+    description: 'URL template used while paused or for an unknown source (macros filled, no click id)',
   })
   fallbackUrl?: string;
 
