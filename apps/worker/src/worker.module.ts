@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from './alerts/alerts.module';
 import { AttributionModule } from './attribution/attribution.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { SweeperModule } from './sweeper/sweeper.module';
@@ -8,6 +9,6 @@ import { SweeperModule } from './sweeper/sweeper.module';
  * answers health and metrics (see {@link createWorkerApp}).
  */
 @Module({
-  imports: [AttributionModule, DeliveryModule, SweeperModule],
+  imports: [AlertsModule, AttributionModule, DeliveryModule, SweeperModule],
 })
 export class WorkerModule {}

@@ -8,5 +8,6 @@ export const JobIds = {
   attribution: (postbackId: string): string => `pb_${postbackId}`,
   plan: (conversionId: string): string => `plan_${conversionId}`,
   bulkReplay: (runId: string): string => `replay_${runId}`,
+  backfill: (runId: string): string => `backfill_${runId}`,
   delivery: (deliveryId: string): string => `dl_${deliveryId}`,
 } as const;

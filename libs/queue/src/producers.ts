@@ -41,6 +41,11 @@ export class AttributionProducer {
   bulkReplay(runId: string): Promise<EnsureResult> {
     return ensureJob(this.queue, ATTRIBUTION_JOBS.bulkReplay, { runId }, JobIds.bulkReplay(runId));
   }
+
+  /** One backfill run (its scope and progress are in the backfill run store). */
+  backfill(runId: string): Promise<EnsureResult> {
+    return ensureJob(this.queue, ATTRIBUTION_JOBS.backfill, { runId }, JobIds.backfill(runId));
+  }
 }
 
 /** Which delivery queue a job goes to: first attempts (and replays) or automatic retries. */

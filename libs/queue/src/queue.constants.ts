@@ -22,6 +22,8 @@ export const ATTRIBUTION_JOBS = {
   plan: 'plan',
   /** Replay the deliveries matching a filter, resumably (one job per bulk replay). */
   bulkReplay: 'bulk-replay',
+  /** Forward past conversions to one endpoint, resumably (one job per backfill run). */
+  backfill: 'backfill',
 } as const;
 
 export const DELIVERY_JOB = 'deliver';
@@ -38,6 +40,11 @@ export interface PlanJobData {
 
 /** Replay the deliveries of one bulk-replay run; its filter and checkpoint live in MongoDB. */
 export interface BulkReplayJobData {
+  runId: string;
+}
+
+/** Walk the conversions of one backfill run; its scope and checkpoint live in Redis with the run. */
+export interface BackfillJobData {
   runId: string;
 }
 

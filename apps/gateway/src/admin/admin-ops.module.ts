@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackfillModule } from './backfill/backfill.module';
 import { ClicksReadController } from './clicks-read/clicks-read.controller';
 import { ClicksReadService } from './clicks-read/clicks-read.service';
 import { ConversionsAdminController } from './conversions/conversions-admin.controller';
@@ -10,12 +11,14 @@ import { PostbacksAdminController } from './postbacks/postbacks-admin.controller
 import { PostbacksAdminService } from './postbacks/postbacks-admin.service';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
+import { TestSendModule } from './test-send/test-send.module';
 
 /**
  * Admin API: reads, traces, replays, manual status changes, reports. Repositories, producers and the
  * config come from the global infrastructure modules.
  */
 @Module({
+  imports: [BackfillModule, TestSendModule],
   controllers: [
     ClicksReadController,
     PostbacksAdminController,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackfillModule } from '../backfill/backfill.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { BulkReplayRunner } from '../replay/bulk-replay.runner';
 import { AttributionProcessor } from './attribution.processor';
@@ -8,7 +9,7 @@ import { InlineDeliveryPolicy } from './inline-delivery.policy';
 
 /** Attribution processor and delivery planner (which makes first attempts with the delivery module's runner). */
 @Module({
-  imports: [DeliveryModule],
+  imports: [DeliveryModule, BackfillModule],
   providers: [
     AttributionProcessor,
     AttributionService,

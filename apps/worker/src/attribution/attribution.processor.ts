@@ -5,12 +5,14 @@ import {
   ATTRIBUTION_JOBS,
   type AttributeJobData,
   type AttributionJobData,
+  type BackfillJobData,
   type BulkReplayJobData,
   type PlanJobData,
   QUEUES,
   tuneWorker,
 } from '@ricochet/queue';
 import { DelayedError, type Job } from 'bullmq';
+import { BackfillRunner } from '../backfill/backfill.runner';
 import { BulkReplayRunner } from '../replay/bulk-replay.runner';
 import { AttributionService } from './attribution.service';
 
@@ -31,6 +33,7 @@ export class AttributionProcessor extends WorkerHost implements OnApplicationBoo
     @InjectConfig() private readonly config: RicochetConfig,
     private readonly attribution: AttributionService,
     private readonly bulkReplay: BulkReplayRunner,
+    private readonly backfill: BackfillRunner,
   ) {
     super();
   }
@@ -65,6 +68,14 @@ export class AttributionProcessor extends WorkerHost implements OnApplicationBoo
       if (result === 'done') return;
       // Shutting down: the job waits (not active), and the next worker resumes from the checkpoint.
       await job.moveToDelayed(Date.now() + 1_000, token);
+      throw new DelayedError();
+    }
+    if (job.name === ATTRIBUTION_JOBS.backfill) {
+      const { runId } = job.data as BackfillJobData;
+      const step = await this.backfill.run(runId, () => this.worker.closing !== undefined);
+      if (step.kind === 'done') return;
+      // Shutting down or a transient failure: the job waits, and resumes from the checkpoint.
+      await job.moveToDelayed(step.resumeAtMs, token);
       throw new DelayedError();
     }
     const { postbackId } = job.data as AttributeJobData;

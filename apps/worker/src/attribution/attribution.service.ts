@@ -15,6 +15,8 @@ import {
   PostbackRepository,
   type PostbackRecord,
 } from '@ricochet/persistence';
+import { PipelineMetrics } from '@ricochet/observability';
+import { UnattributedMonitor } from '../alerts/unattributed-monitor';
 import { nextClickLookupDelayMs } from './click-wait.policy';
 import { DeliveryPlanner } from './delivery.planner';
 
@@ -46,6 +48,8 @@ export class AttributionService {
     private readonly lookups: Lookups,
     private readonly conversions: ConversionRepository,
     private readonly planner: DeliveryPlanner,
+    private readonly unattributed: UnattributedMonitor,
+    private readonly metrics: PipelineMetrics,
   ) {}
 
   async attribute(postbackId: string): Promise<AttributionResult> {
@@ -130,6 +134,7 @@ export class AttributionService {
       postbackId: postback.id,
     });
     if (inserted.created) {
+      this.metrics.conversionStatus(n.status, 'postback');
       await this.planner.plan({
         conversion: inserted.conversion,
         status: n.status,
@@ -178,6 +183,7 @@ export class AttributionService {
           amounts,
         );
         if (updated !== null) {
+          this.metrics.conversionStatus(decision.to, 'postback');
           await this.planner.plan({
             conversion: updated,
             status: decision.to,
@@ -223,6 +229,8 @@ export class AttributionService {
     change: PostbackOutcomeChange,
   ): Promise<PostbackOutcome> {
     await this.postbacks.settleOutcome(postback.id, outcome, change);
+    this.unattributed.observe(postback.advertiserId, outcome);
+    this.metrics.postbackSettled(outcome, change.rejectReason);
     // One line per postback: debug for the ordinary outcomes, info for the ones an operator looks into.
     const level = outcome === 'attributed' || outcome === 'duplicate' ? 'debug' : 'log';
     this.logger[level]({

@@ -15,7 +15,7 @@ import {
 } from '@ricochet/persistence';
 import { DeliveryProducer } from '@ricochet/queue';
 import { DeliveryAttemptRunner } from '../delivery/delivery-attempt.runner';
-import { DeliveryContextLoader, type KnownContext } from '../delivery/delivery-context.loader';
+import { DeliveryContextLoader, type KnownContext } from '@ricochet/forwarding';
 import { DeliveryService } from '../delivery/delivery.service';
 import { InlineDeliveryPolicy } from './inline-delivery.policy';
 

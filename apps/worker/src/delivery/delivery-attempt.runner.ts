@@ -11,10 +11,10 @@ import type { AttemptTrigger } from '@ricochet/domain/model';
 import { createRedactionPolicy, type RedactionPolicy } from '@ricochet/domain/security';
 import { isTemplateRenderError, type MacroValues } from '@ricochet/domain/templates';
 import { DeliveryAttemptRepository, type EndpointRecord } from '@ricochet/persistence';
-import { type BuiltRequest, DeliveryRequestBuilder } from './delivery-request.builder';
+import { AlertNotifier } from '../alerts/alert-notifier';
+import { type BuiltRequest, DeliveryRequestBuilder, HttpSender, type SendResult } from '@ricochet/forwarding';
 import { DeliveryMetrics } from './delivery.metrics';
 import { EndpointThrottle } from './endpoint-throttle.service';
-import { HttpSender, type SendResult } from './http-sender';
 
 /** Everything one attempt needs; nothing is read from MongoDB here. */
 export interface AttemptInput {
@@ -57,6 +57,7 @@ export class DeliveryAttemptRunner {
     private readonly throttle: EndpointThrottle,
     private readonly sender: HttpSender,
     private readonly metrics: DeliveryMetrics,
+    private readonly alerts: AlertNotifier,
   ) {
     this.redaction = createRedactionPolicy(config.security.redactNames);
   }
@@ -73,7 +74,9 @@ export class DeliveryAttemptRunner {
       const reason = isTemplateRenderError(error)
         ? error.message
         : `invalid endpoint configuration: ${messageOf(error)}`;
-      return { kind: 'unsendable', lastError: `template_error: ${reason}` };
+      const lastError = `template_error: ${reason}`;
+      this.alertDead(input, lastError);
+      return { kind: 'unsendable', lastError };
     }
     if (endpoint.maxRps) {
       const token = await this.throttle.takeToken(endpoint.id, endpoint.maxRps);
@@ -108,7 +111,14 @@ export class DeliveryAttemptRunner {
       errorMessage: lastError,
     });
     const signal = breakerSignal(outcome);
-    if (signal) await this.throttle.record(endpoint.id, signal);
+    if (signal && (await this.throttle.record(endpoint.id, signal)) === 'open') {
+      this.alerts.notify({
+        kind: 'endpoint.breaker_opened',
+        subject: endpoint.id,
+        summary: `endpoint ${endpoint.id} keeps failing: its circuit breaker is open and deliveries to it wait`,
+        details: { endpointId: endpoint.id, url, lastError },
+      });
+    }
 
     const settlement = this.settle(endpoint, outcome, input.attemptNo, statusCode, lastError ?? 'failed');
     const label = settlement.state === 'failed' ? 'retry' : settlement.state;
@@ -123,9 +133,28 @@ export class DeliveryAttemptRunner {
       statusCode,
       errorClass,
     };
-    if (settlement.state === 'dead') this.logger.warn({ msg: 'delivery dead', ...log });
-    else this.logger.debug({ msg: `delivery ${label}`, ...log });
+    if (settlement.state === 'dead') {
+      this.logger.warn({ msg: 'delivery dead', ...log });
+      // A 410 disables the endpoint, which raises its own alert.
+      if (!settlement.gone) this.alertDead(input, settlement.lastError, url, statusCode);
+    } else this.logger.debug({ msg: `delivery ${label}`, ...log });
     return { kind: 'sent', settlement, durationMs: result.durationMs };
+  }
+
+  private alertDead(input: AttemptInput, lastError: string, url?: string, statusCode?: number): void {
+    this.alerts.notify({
+      kind: 'delivery.dead',
+      subject: input.endpoint.id,
+      summary: `a delivery to endpoint ${input.endpoint.id} is dead after ${input.attemptNo} attempt(s): ${lastError}`,
+      details: {
+        deliveryId: input.deliveryId,
+        endpointId: input.endpoint.id,
+        attemptNo: input.attemptNo,
+        statusCode,
+        url,
+        lastError,
+      },
+    });
   }
 
   private settle(

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DeliveryAttemptRunner } from './delivery-attempt.runner';
-import { DeliveryContextLoader } from './delivery-context.loader';
-import { DeliveryRequestBuilder } from './delivery-request.builder';
+import { DeliveryContextLoader, DeliveryRequestBuilder, HttpSender } from '@ricochet/forwarding';
 import { DeliveryRetryProcessor } from './delivery-retry.processor';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryProcessor } from './delivery.processor';
 import { DeliveryService } from './delivery.service';
 import { EndpointThrottle } from './endpoint-throttle.service';
-import { HttpSender } from './http-sender';
 
 /**
  * Delivery processors, HTTP sender, circuit breaker and rate limit. The attempt runner and the context

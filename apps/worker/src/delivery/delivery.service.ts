@@ -8,8 +8,9 @@ import {
   SourceRepository,
 } from '@ricochet/persistence';
 import type { DeliveryLane } from '@ricochet/queue';
+import { AlertNotifier } from '../alerts/alert-notifier';
 import { type AttemptSettlement, DeliveryAttemptRunner } from './delivery-attempt.runner';
-import { DeliveryContextLoader } from './delivery-context.loader';
+import { DeliveryContextLoader } from '@ricochet/forwarding';
 import { DeliveryMetrics } from './delivery.metrics';
 
 /**
@@ -44,6 +45,7 @@ export class DeliveryService {
     private readonly context: DeliveryContextLoader,
     private readonly runner: DeliveryAttemptRunner,
     private readonly metrics: DeliveryMetrics,
+    private readonly alerts: AlertNotifier,
   ) {}
 
   async deliver(deliveryId: string, trigger: AttemptTrigger, lane: DeliveryLane): Promise<DeliverResult> {
@@ -124,6 +126,12 @@ export class DeliveryService {
   async disable(endpointId: string, sourceId: string): Promise<void> {
     await this.sources.disableEndpoint(endpointId, 'HTTP 410 Gone');
     this.lookups.invalidateSource(sourceId);
+    this.alerts.notify({
+      kind: 'endpoint.disabled',
+      subject: endpointId,
+      summary: `endpoint ${endpointId} of source ${sourceId} answered 410 Gone and was disabled; its conversions are recorded as dead until it is enabled again`,
+      details: { endpointId, sourceId, reason: 'HTTP 410 Gone' },
+    });
   }
 
   /** Dead without an HTTP try (nothing to send to): no attempt is counted. */
