@@ -3,6 +3,7 @@ import { AdminConfigModule } from './admin/admin-config.module';
 import { AdminOpsModule } from './admin/admin-ops.module';
 import { ClicksModule } from './clicks/clicks.module';
 import { PostbacksModule } from './postbacks/postbacks.module';
+import { QueueDashboardModule } from './queues/queue-dashboard.module';
 import { StoreModule } from './store/store.module';
 
 /**
@@ -11,6 +12,13 @@ import { StoreModule } from './store/store.module';
  * mode can put the gateway and the worker on the same infrastructure.
  */
 @Module({
-  imports: [StoreModule, ClicksModule, PostbacksModule, AdminConfigModule, AdminOpsModule],
+  imports: [
+    StoreModule,
+    ClicksModule,
+    PostbacksModule,
+    AdminConfigModule,
+    AdminOpsModule,
+    QueueDashboardModule,
+  ],
 })
 export class GatewayModule {}

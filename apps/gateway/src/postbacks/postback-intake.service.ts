@@ -158,7 +158,7 @@ export class PostbackIntakeService {
         rejectMessage: error.message.slice(0, 1024),
       }),
     );
-    this.metrics.received.inc({ result: 'rejected' });
+    this.metrics.rejected(error.code);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { ConversionRepository, DeliveryRepository, PostbackRepository } from '@ricochet/persistence';
+import { PipelineMetrics } from '@ricochet/observability';
 import { AttributionProducer, DeliveryProducer, type EnsureResult } from '@ricochet/queue';
 
 /** Most postbacks, conversion plans and deliveries claimed per kind in one sweep. */
@@ -33,6 +34,7 @@ export class SweeperService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly deliveries: DeliveryRepository,
     private readonly attribution: AttributionProducer,
     private readonly delivery: DeliveryProducer,
+    private readonly metrics: PipelineMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,6 +83,7 @@ export class SweeperService implements OnApplicationBootstrap, OnModuleDestroy {
       const lane = attempts > 0 ? 'retry' : 'first';
       if (revived(await this.delivery.enqueue(id, 'sweeper', { lane }))) report.deliveries += 1;
     }
+    this.metrics.sweepReenqueued(report);
     return report;
   }
 }

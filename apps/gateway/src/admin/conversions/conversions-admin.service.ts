@@ -1,3 +1,4 @@
+import { PipelineMetrics } from '@ricochet/observability';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { decideTransition } from '@ricochet/domain/attribution';
 import { ConversionRepository } from '@ricochet/persistence';
@@ -14,6 +15,7 @@ export class ConversionsAdminService {
   constructor(
     private readonly conversions: ConversionRepository,
     private readonly attribution: AttributionProducer,
+    private readonly metrics: PipelineMetrics,
   ) {}
 
   async list(query: ConversionListQuery): Promise<PageResponse<ConversionResponse>> {
@@ -57,6 +59,7 @@ export class ConversionsAdminService {
         message: `conversion "${id}" changed status while this request was made; read it again and retry`,
       });
     }
+    this.metrics.conversionStatus(decision.to, 'admin');
     await this.attribution.plan(updated.id).catch(() => undefined);
     return toConversionResponse(updated);
   }
