@@ -37,7 +37,9 @@ export const TAG_ORDER: ReadonlyArray<{ name: string; description: string }> = [
   { name: API_TAGS.reports, description: 'Clicks, conversions, money and delivery success per group.' },
   {
     name: API_TAGS.tools,
-    description: 'Try templates and postback signatures without sending or storing anything.',
+    description:
+      'Try templates and postback signatures (nothing sent or stored), send one test forward to an endpoint ' +
+      '(nothing stored), and backfill past conversions to an endpoint.',
   },
   {
     name: API_TAGS.tracking,
