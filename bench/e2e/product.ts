@@ -3,6 +3,7 @@
  * with AOF, and the compiled gateway and worker, each its own process. Seeded through the admin API with
  * one advertiser, one offer and one source whose endpoint is the benchmark's receiver.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../test/support/free-port';
 import type { Chain, Role } from './chain';
@@ -67,7 +68,13 @@ export async function startProduct(receiver: { url: string; proc: Proc }): Promi
     QUEUE_PREFIX: 'bench-e2e',
   };
   const gateway = spawnProc('gateway', process.execPath, [COMPILED.gateway], env);
-  const worker = spawnProc('worker', process.execPath, [COMPILED.worker], env);
+  // The worker runs with the node options of `npm run start:worker` (its heap bound), as users run it.
+  const worker = spawnProc(
+    'worker',
+    process.execPath,
+    [...startScriptNodeOptions('start:worker'), COMPILED.worker],
+    env,
+  );
   ownProcs.push(gateway, worker);
   procs.intake = gateway;
   procs.worker = worker;
@@ -140,4 +147,14 @@ export async function startProduct(receiver: { url: string; proc: Proc }): Promi
       for (const proc of ownProcs.reverse()) await kill(proc);
     },
   };
+}
+
+/** The `--flags` a package.json start script passes to node before the entry point. */
+function startScriptNodeOptions(script: string): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
+  const words = (scripts[script] ?? '').split(/\s+/);
+  if (words[0] !== 'node') return [];
+  return words.slice(1).filter((word) => word.startsWith('--'));
 }
