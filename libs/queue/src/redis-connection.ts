@@ -1,13 +1,60 @@
+import {
+  parseRedisConnectionString,
+  type RedisHostPort,
+  type RedisTopology,
+  redisClusterNotSupportedMessage,
+} from '@ricochet/config';
 import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
+/*
+ * The one place Redis clients are configured. Every connection — BullMQ queues and workers, the config
+ * change pub/sub, the endpoint throttle, readiness and start-up checks — is built from `config.redis.url`
+ * by these functions, so each follows the configured topology: one server, or the primary a set of
+ * Sentinels names (clients reconnect to the new primary after a failover). A Redis Cluster is refused
+ * here: see {@link redisClusterNotSupported}.
+ */
+
+/** A Redis deployment Ricochet cannot run on (yet); start-up stops with its message. */
+export class RedisTopologyError extends Error {
+  override readonly name = 'RedisTopologyError';
+}
+
+/** See {@link redisClusterNotSupportedMessage}: start-up stops with this error on a Redis Cluster. */
+export function redisClusterNotSupported(what: string): RedisTopologyError {
+  return new RedisTopologyError(redisClusterNotSupportedMessage(what));
+}
+
+/** The topology of a connection string; throws on one `loadConfig` would have rejected. */
+export function redisTopology(url: string): RedisTopology {
+  const parsed = parseRedisConnectionString('config.redis.url', url);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.value;
+}
+
+/** Where the connection string points, without secrets, for logs and messages. */
+export function describeRedis(url: string): string {
+  const topology = redisTopology(url);
+  switch (topology.kind) {
+    case 'single': {
+      const parsed = new URL(topology.url);
+      return `${parsed.hostname}:${parsed.port || 6379}`;
+    }
+    case 'sentinel':
+      return `primary "${topology.masterName}" of Sentinels ${addresses(topology.sentinels)}`;
+    case 'cluster':
+      return `cluster nodes ${addresses(topology.nodes)}`;
+  }
+}
+
 /**
  * ioredis options BullMQ requires for blocking connections (`maxRetriesPerRequest: null`), with a
- * bounded reconnect back-off so workers and producers come back by themselves after a Redis restart.
+ * bounded reconnect back-off so workers and producers come back by themselves after a Redis restart
+ * or a Sentinel failover.
  */
 export function bullConnectionOptions(url: string): BullRedisOptions {
   return {
-    ...redisUrlOptions(url),
+    ...redisOptions(url),
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     retryStrategy: (times: number) => Math.min(times * 200, 2_000),
@@ -17,7 +64,7 @@ export function bullConnectionOptions(url: string): BullRedisOptions {
 /** A client for probes: fails fast while disconnected instead of queueing commands. */
 export function createProbeClient(url: string, options: RedisOptions = {}): Redis {
   return new Redis({
-    ...redisUrlOptions(url),
+    ...redisOptions(url),
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (times: number) => Math.min(times * 200, 1_000),
@@ -25,7 +72,100 @@ export function createProbeClient(url: string, options: RedisOptions = {}): Redi
   });
 }
 
-function redisUrlOptions(url: string): RedisOptions {
+/**
+ * A fail-fast client to one given server of the configured deployment (a replica the Sentinels list,
+ * say), with the deployment's credentials. Not connected until `connect()`.
+ */
+export function createNodeClient(url: string, node: RedisHostPort, options: RedisOptions = {}): Redis {
+  const topology = redisTopology(url);
+  const { username, password, tls }: RedisOptions =
+    topology.kind === 'single'
+      ? singleNodeOptions(topology.url)
+      : { username: topology.username, password: topology.password };
+  return new Redis({
+    host: node.host,
+    port: node.port,
+    username,
+    password,
+    tls,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 3_000,
+    ...options,
+  });
+}
+
+/** A fail-fast client to one Sentinel of the configured set. Not connected until `connect()`. */
+export function createSentinelClient(url: string, sentinel: RedisHostPort): Redis {
+  const topology = redisTopology(url);
+  if (topology.kind !== 'sentinel') throw new Error('no Sentinels are configured');
+  return new Redis({
+    host: sentinel.host,
+    port: sentinel.port,
+    password: topology.sentinelPassword,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 3_000,
+  });
+}
+
+/**
+ * What is wrong with the server a client is connected to, for Ricochet's queues, from its `INFO`: a
+ * cluster node (queues would stall on cross-slot keys), a Sentinel (not a data node), or a read-only
+ * replica. Undefined when it is a primary of a non-clustered deployment.
+ */
+export async function redisServerProblem(client: Redis, url: string): Promise<string | undefined> {
+  const info = parseInfo(await client.info());
+  const where = describeRedis(url);
+  if (info.cluster_enabled === '1' || info.redis_mode === 'cluster') {
+    return redisClusterNotSupported(`${where} is a node of a Redis Cluster (INFO reports cluster_enabled:1)`)
+      .message;
+  }
+  if (info.redis_mode === 'sentinel') {
+    return (
+      `${where} is a Redis Sentinel, not a Redis server: set REDIS_SENTINELS to the Sentinels' addresses and ` +
+      'REDIS_SENTINEL_MASTER to the name they monitor the primary under, instead of REDIS_URL'
+    );
+  }
+  if (info.role === 'slave') {
+    return (
+      `${where} is a read-only replica (of ${info.master_host}:${info.master_port}); Ricochet writes to ` +
+      'Redis, so point REDIS_URL at the primary, or use REDIS_SENTINELS to follow it across failovers'
+    );
+  }
+  return undefined;
+}
+
+function redisOptions(url: string): RedisOptions {
+  const topology = redisTopology(url);
+  switch (topology.kind) {
+    case 'single':
+      return singleNodeOptions(topology.url);
+    case 'sentinel':
+      return {
+        sentinels: topology.sentinels,
+        name: topology.masterName,
+        role: 'master',
+        username: topology.username,
+        password: topology.password,
+        sentinelPassword: topology.sentinelPassword,
+        // No `failoverDetector`: in ioredis 5.11 its Sentinel subscriptions outlive `quit()` (ioredis
+        // #1362), which would hold every process open at shutdown. Clients therefore leave a primary when
+        // it drops them: at once if it died, when the Sentinels demote it after a manual failover.
+        // A command that still reaches a demoted primary fails READONLY: reconnect, which asks the
+        // Sentinels for the new primary, and resend it.
+        reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 2 : false),
+      };
+    case 'cluster':
+      throw redisClusterNotSupported(`a cluster is configured (${describeRedis(url)})`);
+  }
+}
+
+function singleNodeOptions(url: string): RedisOptions {
   const parsed = new URL(url);
   return {
     host: parsed.hostname,
@@ -35,4 +175,18 @@ function redisUrlOptions(url: string): RedisOptions {
     db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
     tls: parsed.protocol === 'rediss:' ? {} : undefined,
   };
+}
+
+function addresses(list: RedisHostPort[]): string {
+  return list.map(({ host, port }) => `${host}:${port}`).join(', ');
+}
+
+/** `INFO` text → field map (`# Section` headers dropped). */
+export function parseInfo(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const colonAt = line.indexOf(':');
+    if (colonAt > 0 && !line.startsWith('#')) fields[line.slice(0, colonAt)] = line.slice(colonAt + 1);
+  }
+  return fields;
 }
