@@ -67,6 +67,14 @@ describe('delivery throttling per endpoint', () => {
     expect(await h.deliveries.findById(created.delivery.id)).toMatchObject({ state: 'pending', attempts: 0 });
     expect(await h.attempts.listByDelivery(created.delivery.id)).toHaveLength(0);
     expect(receiver.requests).toHaveLength(5);
+
+    // What admins see: the real next attempt (when the breaker lets a probe through, ~30 s after it
+    // opened), not a time in the past or the sweeper's lease.
+    for (const id of [delivery.id, created.delivery.id]) {
+      const nextAttemptAt = (await h.deliveries.findById(id))?.nextAttemptAt?.getTime() ?? 0;
+      expect(nextAttemptAt).toBeGreaterThan(Date.now() + 15_000);
+      expect(nextAttemptAt).toBeLessThanOrEqual(Date.now() + 31_000);
+    }
   });
 
   it('spreads requests to an endpoint with maxRps over time, without consuming attempts', async () => {
