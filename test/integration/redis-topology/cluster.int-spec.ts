@@ -50,7 +50,7 @@ describe('Redis Cluster is refused at start-up (not supported yet)', () => {
 
   beforeAll(async () => {
     cluster = await startRedisCluster();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     for (const process of spawned) process.child.kill('SIGKILL');
     await cluster?.stop();
@@ -71,7 +71,7 @@ describe('Redis Cluster is refused at start-up (not supported yet)', () => {
     const { code, output } = await bootGateway({ REDIS_CLUSTER_NODES: cluster.nodeList });
     expect(code).toBe(1);
     expect(output).toContain(`Invalid configuration:\n  - ${REFUSED}REDIS_CLUSTER_NODES names a cluster`);
-  }, 45_000);
+  }, 120_000);
 
   it('refuses a cluster connection string handed to the client factories or the start-up check', async () => {
     const url = `redis+cluster://${cluster.nodeList}`;
@@ -94,7 +94,7 @@ describe('Redis Cluster is refused at start-up (not supported yet)', () => {
     expect(code).toBe(1);
     expect(output).toContain(`${REFUSED}127.0.0.1:${cluster.nodes[0].port} is a node of a Redis Cluster`);
     expect(output).not.toContain('gateway listening');
-  }, 45_000);
+  }, 120_000);
 
   it('harness: killMaster(i) hands the primary’s slots to its replica and the cluster serves every slot again', async () => {
     const { killed, promoted } = await cluster.killMaster(1);

@@ -43,7 +43,7 @@ describe('Redis behind Sentinel', () => {
     // Connection errors while a primary is away are expected here; the assertions are on the jobs.
     worker.on('error', () => undefined);
     queue.on('error', () => undefined);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await worker?.close();
@@ -110,7 +110,7 @@ describe('Redis behind Sentinel', () => {
 
     // The start-up check passes against the new layout (the old primary is now the replica).
     await expect(verifyRedisDeployment(config.redis.url)).resolves.toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses start-up when a replica the Sentinels list could evict, naming it', async () => {
     const primary = await set.primary();
@@ -167,5 +167,5 @@ describe('Redis behind Sentinel', () => {
       timeoutMs: 15_000,
     });
     await forwardsAPostback('after-crash');
-  }, 60_000);
+  }, 120_000);
 });
