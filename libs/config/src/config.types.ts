@@ -36,7 +36,21 @@ export interface RicochetConfig {
     /** How often each worker looks for jobs whose lock expired (stalled: their worker died). */
     stalledIntervalMs: number;
   };
-  mongo: { url: string };
+  mongo: {
+    url: string;
+    /** `w` of every write: `majority` (default) or a number of replica set members (1-50). */
+    writeConcern: 'majority' | number;
+    /**
+     * Where admin listings and reports read (`primary` by default). Attribution, intake, sweeper claims and
+     * anything else that reads before it writes always read the primary.
+     */
+    adminReadPreference: 'primary' | 'primaryPreferred' | 'secondaryPreferred' | 'secondary' | 'nearest';
+    /**
+     * Index handling at boot: `ensure` (default) creates missing indexes and never drops one; `sync` also
+     * rebuilds changed and drops undeclared ones (what `npm run migrate` does); `off` leaves them alone.
+     */
+    indexes: 'ensure' | 'sync' | 'off';
+  };
   redis: {
     /**
      * How to reach Redis, as one connection string whatever the topology: `redis://` / `rediss://` (one

@@ -129,6 +129,69 @@ describe('loadConfig', () => {
     expect(problems).toContain('MONGO_URL');
     expect(problems).not.toContain('s3cret');
   });
+  it('writes with majority, reads admin pages from the primary and ensures indexes by default', () => {
+    expect(loadConfig({}).mongo).toEqual({
+      url: 'mongodb://127.0.0.1:27017/ricochet',
+      writeConcern: 'majority',
+      adminReadPreference: 'primary',
+      indexes: 'ensure',
+    });
+  });
+
+  it('reads the MongoDB replica set settings', () => {
+    const config = loadConfig({
+      MONGO_URL: 'mongodb://u:p@db1:27017,db2:27018,[::1]:27019/ricochet?replicaSet=rs0&retryWrites=true&w=2',
+      MONGO_WRITE_CONCERN: '2',
+      MONGO_ADMIN_READ_PREFERENCE: 'secondaryPreferred',
+      MONGO_INDEXES: 'off',
+    });
+    expect(config.mongo).toEqual({
+      url: 'mongodb://u:p@db1:27017,db2:27018,[::1]:27019/ricochet?replicaSet=rs0&retryWrites=true&w=2',
+      writeConcern: 2,
+      adminReadPreference: 'secondaryPreferred',
+      indexes: 'off',
+    });
+    expect(
+      loadConfig({ MONGO_URL: 'mongodb+srv://cluster0.example.net/ricochet?retryWrites=true&w=majority' })
+        .mongo.url,
+    ).toBe('mongodb+srv://cluster0.example.net/ricochet?retryWrites=true&w=majority');
+  });
+
+  it.each([
+    [
+      'MONGO_WRITE_CONCERN',
+      '0',
+      /MONGO_WRITE_CONCERN must be majority or a number of members between 1 and 50, got "0"/,
+    ],
+    ['MONGO_WRITE_CONCERN', '51', /MONGO_WRITE_CONCERN must be majority or a number/],
+    ['MONGO_WRITE_CONCERN', 'all', /MONGO_WRITE_CONCERN must be majority or a number/],
+    [
+      'MONGO_ADMIN_READ_PREFERENCE',
+      'secondary_preferred',
+      /MONGO_ADMIN_READ_PREFERENCE must be one of primary, primaryPreferred, secondaryPreferred, secondary, nearest/,
+    ],
+    ['MONGO_INDEXES', 'drop', /MONGO_INDEXES must be one of ensure, sync, off/],
+    [
+      'MONGO_URL',
+      'mongodb://db1:27017,db2:99999/ricochet',
+      /MONGO_URL must be a URL starting with mongodb:\/\//,
+    ],
+    ['MONGO_URL', 'mongodb+srv://a.example.net,b.example.net/ricochet', /MONGO_URL must be a URL/],
+    [
+      'MONGO_URL',
+      'mongodb://db1/ricochet?w=1',
+      /MONGO_URL must not set w=1: MONGO_WRITE_CONCERN \(majority\)/,
+    ],
+    [
+      'MONGO_URL',
+      'mongodb://db1/ricochet?readPreference=secondary',
+      /MONGO_URL must not set readPreference=secondary/,
+    ],
+    ['MONGO_URL', 'mongodb://db1/ricochet?retryWrites=false', /MONGO_URL must not set retryWrites=false/],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(problemsOf({ [name]: value }).join('\n')).toMatch(message);
+  });
+
   it('reads the alert settings: off without a URL, validated when set', () => {
     expect(loadConfig({}).alerts).toEqual({
       format: 'generic',

@@ -15,6 +15,7 @@ import {
   parseBaseUrl,
   parseList,
   parseUrl,
+  redactUserinfo,
 } from './env-parsers';
 import {
   DEFAULT_REDIS_PORT,
@@ -22,6 +23,7 @@ import {
   formatRedisConnectionString,
   parseHostPortList,
   parseRedisConnectionString,
+  redisClusterNotSupportedMessage,
 } from './redis-connection-string';
 
 /** Default forwarding retry schedule: 11 retries after the first try, ≈ 100 h in all. */
@@ -46,6 +48,9 @@ export const ENV_DEFAULTS = {
   PORT: '3000',
   WORKER_PORT: '3001',
   MONGO_URL: 'mongodb://127.0.0.1:27017/ricochet',
+  MONGO_WRITE_CONCERN: 'majority',
+  MONGO_ADMIN_READ_PREFERENCE: 'primary',
+  MONGO_INDEXES: 'ensure',
   REDIS_URL: 'redis://127.0.0.1:6379',
   REDIS_SENTINELS: '',
   REDIS_SENTINEL_MASTER: '',
@@ -123,6 +128,8 @@ export function loadConfig(env: EnvSource): RicochetConfig {
     ? take(parseBoolean('TRUST_PROXY', trustProxyRaw), false)
     : parseList(trustProxyRaw);
 
+  const mongoWriteConcern = writeConcern(raw('MONGO_WRITE_CONCERN'), problems);
+
   const config: RicochetConfig = {
     env: take(
       parseEnum('NODE_ENV', raw('NODE_ENV'), ['development', 'production', 'test'] as const),
@@ -158,7 +165,15 @@ export function loadConfig(env: EnvSource): RicochetConfig {
       jobLockMs: duration('JOB_LOCK'),
       stalledIntervalMs: duration('STALLED_INTERVAL'),
     },
-    mongo: { url: take(parseUrl('MONGO_URL', raw('MONGO_URL'), ['mongodb:', 'mongodb+srv:']), '') },
+    mongo: {
+      url: mongoUrl(raw('MONGO_URL'), mongoWriteConcern, problems),
+      writeConcern: mongoWriteConcern,
+      adminReadPreference: take(
+        parseEnum('MONGO_ADMIN_READ_PREFERENCE', raw('MONGO_ADMIN_READ_PREFERENCE'), MONGO_READ_PREFERENCES),
+        'primary',
+      ),
+      indexes: take(parseEnum('MONGO_INDEXES', raw('MONGO_INDEXES'), MONGO_INDEX_MODES), 'ensure'),
+    },
     redis: {
       url: redisConnection(env, problems),
       queuePrefix: raw('QUEUE_PREFIX'),
@@ -264,9 +279,10 @@ function atLeast(problems: string[], name: EnvName, valueMs: number, minMs: numb
 
 /**
  * `config.redis.url`: REDIS_URL, or the `redis+sentinel://` string of REDIS_SENTINELS and
- * REDIS_SENTINEL_MASTER (+ REDIS_SENTINEL_PASSWORD), or the `redis+cluster://` string of
- * REDIS_CLUSTER_NODES. Exactly one of the three says where Redis is (an empty value counts as unset);
- * REDIS_PASSWORD is the data nodes' password in every form.
+ * REDIS_SENTINEL_MASTER (+ REDIS_SENTINEL_PASSWORD). At most one of REDIS_URL, REDIS_SENTINELS and
+ * REDIS_CLUSTER_NODES says where Redis is (an empty value counts as unset); REDIS_PASSWORD is the data
+ * nodes' password in every form. A cluster (REDIS_CLUSTER_NODES or a `redis+cluster://` REDIS_URL) is
+ * validated, then refused: Ricochet's queues cannot run on one yet.
  */
 function redisConnection(env: EnvSource, problems: string[]): string {
   const given = (name: EnvName): string | undefined => env[name]?.trim() || undefined;
@@ -317,6 +333,11 @@ function redisConnection(env: EnvSource, problems: string[]): string {
     topology = Array.isArray(parsed.value) ? { kind: 'cluster', nodes: parsed.value } : parsed.value;
   }
 
+  if (topology.kind === 'cluster') {
+    const source = given('REDIS_CLUSTER_NODES') ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
+    const nodes = topology.nodes.map(({ host, port }) => `${host}:${port}`).join(', ');
+    return report(redisClusterNotSupportedMessage(`${source} names a cluster (${nodes})`));
+  }
   if (password === undefined) return formatRedisConnectionString(topology);
   const conflict = 'REDIS_PASSWORD is set and REDIS_URL carries a password too: give it once';
   if (topology.kind !== 'single') {
@@ -326,6 +347,83 @@ function redisConnection(env: EnvSource, problems: string[]): string {
   if (url.password) return report(conflict);
   url.password = encodeURIComponent(password);
   return url.toString();
+}
+
+const MONGO_READ_PREFERENCES = [
+  'primary',
+  'primaryPreferred',
+  'secondaryPreferred',
+  'secondary',
+  'nearest',
+] as const;
+const MONGO_INDEX_MODES = ['ensure', 'sync', 'off'] as const;
+const MAX_WRITE_CONCERN_MEMBERS = 50;
+
+/**
+ * Connection-string options Ricochet sets itself (the connection's options override the URL's): a URL that
+ * asks for something else is refused rather than silently overridden. Atlas-style `retryWrites=true&w=majority`
+ * passes.
+ */
+function conflictingUrlOption(name: string, value: string, w: 'majority' | number): string | undefined {
+  const reads = 'reads go to the primary; MONGO_ADMIN_READ_PREFERENCE moves admin listings and reports';
+  switch (name.toLowerCase()) {
+    case 'w':
+      return value === String(w) ? undefined : `MONGO_WRITE_CONCERN (${w}) sets the write concern`;
+    case 'readpreference':
+      return value === 'primary' ? undefined : reads;
+    case 'readpreferencetags':
+    case 'maxstalenessseconds':
+      return reads;
+    case 'retrywrites':
+    case 'retryreads':
+      return value === 'true' ? undefined : 'retryable writes and reads are always on';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * MONGO_URL: a `mongodb://` connection string, whose host part may be a replica set's seed list
+ * (`h1:27017,h2:27017,h3:27017`, which is not a WHATWG URL), or a `mongodb+srv://` one with one host name.
+ */
+function mongoUrl(raw: string, w: 'majority' | number, problems: string[]): string {
+  const value = raw.trim();
+  const expected =
+    'a URL starting with mongodb:// or mongodb+srv:// (a replica set: mongodb://host1:27017,host2:27017,host3:27017/ricochet?replicaSet=rs0)';
+  const scheme = /^(mongodb|mongodb\+srv):\/\//.exec(value);
+  const rest = scheme ? value.slice(scheme[0].length) : '';
+  const authorityEnd = rest.search(/[/?]/);
+  const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
+  const hosts = authority.slice(authority.lastIndexOf('@') + 1).split(',');
+  const srv = scheme?.[1] === 'mongodb+srv';
+  if (!scheme || !hosts.every(isHostPort) || (srv && (hosts.length !== 1 || /:\d+$/.test(hosts[0])))) {
+    problems.push(`MONGO_URL must be ${expected}, got "${redactUserinfo(raw)}"`);
+    return '';
+  }
+  const queryStart = rest.indexOf('?');
+  const query = queryStart === -1 ? '' : rest.slice(queryStart + 1);
+  for (const [name, option] of new URLSearchParams(query)) {
+    const why = conflictingUrlOption(name, option, w);
+    if (why !== undefined) problems.push(`MONGO_URL must not set ${name}=${option}: ${why}`);
+  }
+  return value;
+}
+
+/** `host`, `host:port` or `[ipv6]:port`, port 1-65535. */
+function isHostPort(entry: string): boolean {
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%-]+)(?::(\d{1,5}))?$/.exec(entry);
+  return match !== null && (match[2] === undefined || (Number(match[2]) >= 1 && Number(match[2]) <= 65535));
+}
+
+function writeConcern(raw: string, problems: string[]): 'majority' | number {
+  const value = raw.trim();
+  if (value === 'majority') return 'majority';
+  const members = parseInteger('MONGO_WRITE_CONCERN', value, 1, MAX_WRITE_CONCERN_MEMBERS);
+  if (members.ok) return members.value;
+  problems.push(
+    `MONGO_WRITE_CONCERN must be majority or a number of members between 1 and ${MAX_WRITE_CONCERN_MEMBERS}, got "${raw}"`,
+  );
+  return 'majority';
 }
 
 function retrySchedule(raw: string, problems: string[]): number[] {

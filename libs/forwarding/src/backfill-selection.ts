@@ -123,7 +123,12 @@ export class BackfillSelection {
         from: scope.from,
         to: scope.until,
       },
-      { ...(afterId !== undefined ? { cursor: afterId } : {}), limit: BACKFILL_BATCH_SIZE },
+      // From the primary: the run forwards what it reads, so a lagging secondary must not choose.
+      {
+        ...(afterId !== undefined ? { cursor: afterId } : {}),
+        limit: BACKFILL_BATCH_SIZE,
+        fromPrimary: true,
+      },
     );
     const fires = await mapLimited(page.items, READ_CONCURRENCY, (conversion) =>
       this.fires(scope.endpoint, conversion),

@@ -1,8 +1,27 @@
 export { MongoModule } from './mongo.module';
 export { PersistenceModule } from './persistence.module';
-export { PersistenceIndexesService } from './persistence-indexes.service';
-export { DEFAULT_RETENTION, resolveRetention } from './persistence.options';
-export type { PersistenceAsyncOptions, PersistenceOptions, RetentionOptions } from './persistence.options';
+export { describeSync, PersistenceIndexesService } from './persistence-indexes.service';
+export type {
+  EnsureIndexesReport,
+  IndexBootMode,
+  IndexConflict,
+  SyncedCollection,
+  SyncIndexesReport,
+} from './persistence-indexes.service';
+export {
+  ADMIN_READ_PREFERENCES,
+  DEFAULT_RETENTION,
+  resolvePersistenceOptions,
+  resolveRetention,
+} from './persistence.options';
+export type {
+  AdminReadPreference,
+  PersistenceAsyncOptions,
+  PersistenceOptions,
+  ResolvedPersistenceOptions,
+  RetentionOptions,
+  WriteConcernW,
+} from './persistence.options';
 export {
   BatchTooLargeError,
   DuplicateKeyError,

@@ -1,14 +1,14 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
-import { Connection } from 'mongoose';
+import { Connection, Schema } from 'mongoose';
 import { PersistenceIndexesService } from './persistence-indexes.service';
 import { PERSISTENCE_MODELS } from './persistence.models';
 import {
   PERSISTENCE_OPTIONS,
   PersistenceAsyncOptions,
   PersistenceOptions,
-  RetentionOptions,
-  resolveRetention,
+  ResolvedPersistenceOptions,
+  resolvePersistenceOptions,
 } from './persistence.options';
 import { AdvertiserRepository } from './repositories/advertiser.repository';
 import { ClickRepository } from './repositories/click.repository';
@@ -32,10 +32,6 @@ const REPOSITORIES = [
   ReportRepository,
 ];
 
-interface ResolvedPersistenceOptions {
-  retention: RetentionOptions;
-}
-
 /**
  * Ricochet's models and repositories on the app's default mongoose connection (opened by `MongoModule`
  * or `MongooseModule.forRoot`). The TTL indexes are built from the configured retention; models compile once
@@ -44,10 +40,12 @@ interface ResolvedPersistenceOptions {
  * ```ts
  * PersistenceModule.forRootAsync({
  *   inject: [RICOCHET_CONFIG],
- *   useFactory: (config: RicochetConfig) => ({ retention: config.retention }),
+ *   useFactory: (config: RicochetConfig) => ({ retention: config.retention, writeConcern: config.mongo.writeConcern }),
  * })
  * ```
- * Await {@link PersistenceIndexesService.ensureIndexes} at boot before relying on unique or TTL indexes.
+ * Models never build indexes on their own (mongoose `autoIndex` is off): await
+ * {@link PersistenceIndexesService.ensureIndexes} (create what is missing) or `syncIndexes` (the full
+ * migration) before relying on unique or TTL indexes.
  */
 @Module({})
 export class PersistenceModule {
@@ -72,7 +70,7 @@ export class PersistenceModule {
       inject: [getConnectionToken(), PERSISTENCE_OPTIONS],
       // A second import on the same connection reuses the compiled model instead of failing to overwrite it.
       useFactory: (connection: Connection, resolved: ResolvedPersistenceOptions) =>
-        connection.models[name] ?? connection.model(name, schema(resolved.retention)),
+        connection.models[name] ?? connection.model(name, prepared(schema(resolved.retention), resolved)),
     }));
     const exported = [...REPOSITORIES, PersistenceIndexesService];
     return {
@@ -86,5 +84,20 @@ export class PersistenceModule {
 }
 
 function resolveOptions(options: PersistenceOptions): ResolvedPersistenceOptions {
-  return { retention: resolveRetention(options.retention) };
+  return resolvePersistenceOptions(options);
+}
+
+/**
+ * Index builds belong to {@link PersistenceIndexesService} alone, never to model compilation (mongoose's
+ * `autoIndex` would race it and swallow its conflicts). A schema-level write concern (postbacks ask to be
+ * journaled) replaces the connection's on every mongoose write to that collection, so it repeats the
+ * configured `w`.
+ */
+function prepared(schema: Schema, options: ResolvedPersistenceOptions): Schema {
+  schema.set('autoIndex', false);
+  const writeConcern = schema.get('writeConcern');
+  if (writeConcern) {
+    schema.set('writeConcern', { ...writeConcern, w: options.writeConcern });
+  }
+  return schema;
 }

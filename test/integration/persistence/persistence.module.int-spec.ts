@@ -118,7 +118,7 @@ describe('PersistenceModule', () => {
       }
     });
 
-    it('rebuilds a TTL index when the retention changes, keeping the data', async () => {
+    it('rebuilds a TTL index when the retention changes (the migration), keeping the data', async () => {
       const first = await open({ clicksDays: 7 });
       const clickId = `keep_${newId()}`;
       try {
@@ -131,6 +131,7 @@ describe('PersistenceModule', () => {
 
       const second = await open({ clicksDays: 14 });
       try {
+        await second.moduleRef.get(PersistenceIndexesService).syncIndexes();
         expect(await ttlOf(second.connection, 'clicks', 'createdAt')).toBe(14 * DAY);
         expect(await second.moduleRef.get(ClickRepository).findByClickId(clickId)).not.toBeNull();
       } finally {

@@ -57,7 +57,7 @@ describe('PostbackRepository', () => {
     }
 
     expect(inserts).toHaveLength(1);
-    expect(inserts[0].command.writeConcern).toEqual({ j: true });
+    expect(inserts[0].command.writeConcern).toEqual({ w: 'majority', j: true });
   });
 
   it('stores a refused postback with its reason and no normalized fields', async () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { PostbackSignatureScheme } from '@ricochet/domain/delivery';
 import { CanonicalParam, ConversionStatus } from '@ricochet/domain/model';
@@ -8,6 +8,7 @@ import { Advertiser } from '../schemas/advertiser.schema';
 import { compact } from './filters';
 import { parseObjectId } from './object-id';
 import { Page, PageRequest, paginate } from './pagination';
+import { PERSISTENCE_OPTIONS, type ResolvedPersistenceOptions } from '../persistence.options';
 
 export interface AdvertiserRecord {
   id: string;
@@ -48,7 +49,10 @@ export type AdvertiserPatch = Partial<Omit<NewAdvertiser, 'signingSecret' | 'sig
 
 @Injectable()
 export class AdvertiserRepository {
-  constructor(@InjectModel(Advertiser.name) private readonly advertisers: Model<Advertiser>) {}
+  constructor(
+    @InjectModel(Advertiser.name) private readonly advertisers: Model<Advertiser>,
+    @Inject(PERSISTENCE_OPTIONS) private readonly options: ResolvedPersistenceOptions,
+  ) {}
 
   /** @throws DuplicateKeyError when the postback token is already taken. */
   async create(input: NewAdvertiser): Promise<AdvertiserRecord> {
@@ -79,7 +83,9 @@ export class AdvertiserRepository {
   }
 
   list(page: PageRequest = {}): Promise<Page<AdvertiserRecord>> {
-    return paginate(this.advertisers, {}, page, toAdvertiserRecord);
+    return paginate(this.advertisers, {}, page, toAdvertiserRecord, {
+      readPreference: this.options.adminReadPreference,
+    });
   }
 
   /** @returns the updated advertiser, or null when it does not exist. */

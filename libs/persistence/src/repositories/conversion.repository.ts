@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { ConversionStatus, Micros } from '@ricochet/domain/model';
 import { Model, QueryFilter, Types } from 'mongoose';
@@ -10,6 +10,7 @@ import { filterObjectId, optionalObjectId, parseObjectId, requireObjectId } from
 import { InsertBatcher } from './turn-batchers';
 import { Page, PageRequest, paginate } from './pagination';
 import { claimDue, SweepClaimOptions } from './sweep';
+import { PERSISTENCE_OPTIONS, type ResolvedPersistenceOptions } from '../persistence.options';
 
 export interface ConversionHistoryRecord {
   status: ConversionStatus;
@@ -100,7 +101,10 @@ export function conversionDedupKey(
 export class ConversionRepository {
   private readonly inserts: InsertBatcher;
 
-  constructor(@InjectModel(Conversion.name) private readonly conversions: Model<Conversion>) {
+  constructor(
+    @InjectModel(Conversion.name) private readonly conversions: Model<Conversion>,
+    @Inject(PERSISTENCE_OPTIONS) private readonly options: ResolvedPersistenceOptions,
+  ) {
     this.inserts = new InsertBatcher(() => this.conversions.collection);
   }
 
@@ -238,7 +242,9 @@ export class ConversionRepository {
       event: filter.event,
       createdAt: timeRange(filter.from, filter.to),
     });
-    return paginate(this.conversions, query, page, toConversionRecord);
+    return paginate(this.conversions, query, page, toConversionRecord, {
+      readPreference: this.options.adminReadPreference,
+    });
   }
 
   /** Every conversion of one click, oldest first (the click trace). */

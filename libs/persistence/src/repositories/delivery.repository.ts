@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { ConversionStatus, DeliveryState } from '@ricochet/domain/model';
 import { Model, QueryFilter, Types } from 'mongoose';
@@ -10,6 +10,7 @@ import { InsertBatcher } from './turn-batchers';
 import { filterObjectId, parseObjectId, requireObjectId } from './object-id';
 import { Page, PageRequest, paginate } from './pagination';
 import { claimDue, SweepClaimOptions } from './sweep';
+import { PERSISTENCE_OPTIONS, type ResolvedPersistenceOptions } from '../persistence.options';
 
 export interface DeliveryRecord {
   id: string;
@@ -94,7 +95,10 @@ const NOT_DELIVERED = { state: { $ne: 'delivered' as DeliveryState } };
 export class DeliveryRepository {
   private readonly inserts: InsertBatcher;
 
-  constructor(@InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>) {
+  constructor(
+    @InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>,
+    @Inject(PERSISTENCE_OPTIONS) private readonly options: ResolvedPersistenceOptions,
+  ) {
     this.inserts = new InsertBatcher(() => this.deliveries.collection);
   }
 
@@ -136,7 +140,9 @@ export class DeliveryRepository {
   }
 
   list(filter: DeliveryFilter = {}, page: PageRequest = {}): Promise<Page<DeliveryRecord>> {
-    return paginate(this.deliveries, toQuery(filter), page, toDeliveryRecord);
+    return paginate(this.deliveries, toQuery(filter), page, toDeliveryRecord, {
+      readPreference: this.options.adminReadPreference,
+    });
   }
 
   countByFilter(filter: DeliveryFilter = {}): Promise<number> {

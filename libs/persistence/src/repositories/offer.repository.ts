@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Micros, OfferState, PayoutPolicy } from '@ricochet/domain/model';
 import { Model, QueryFilter } from 'mongoose';
@@ -7,6 +7,7 @@ import { compact } from './filters';
 import { filterObjectId, parseObjectId, requireObjectId } from './object-id';
 import { Page, PageRequest, paginate } from './pagination';
 import { fromPayoutPolicy, toPayoutPolicy } from './payout-policy.mapper';
+import { PERSISTENCE_OPTIONS, type ResolvedPersistenceOptions } from '../persistence.options';
 
 export interface OfferRecord {
   id: string;
@@ -51,7 +52,10 @@ export interface OfferFilter {
 
 @Injectable()
 export class OfferRepository {
-  constructor(@InjectModel(Offer.name) private readonly offers: Model<Offer>) {}
+  constructor(
+    @InjectModel(Offer.name) private readonly offers: Model<Offer>,
+    @Inject(PERSISTENCE_OPTIONS) private readonly options: ResolvedPersistenceOptions,
+  ) {}
 
   async create(input: NewOffer): Promise<OfferRecord> {
     const doc = await this.offers.create({
@@ -76,7 +80,9 @@ export class OfferRepository {
       advertiserId: filter.advertiserId === undefined ? undefined : filterObjectId(filter.advertiserId),
       status: filter.status,
     });
-    return paginate(this.offers, query, page, toOfferRecord);
+    return paginate(this.offers, query, page, toOfferRecord, {
+      readPreference: this.options.adminReadPreference,
+    });
   }
 
   /** @returns the updated offer, or null when it does not exist. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { ConversionStatus, ForwardMethod, Micros, PostbackOutcome } from '@ricochet/domain/model';
 import { Model, QueryFilter, Types } from 'mongoose';
@@ -8,6 +8,7 @@ import { FindBatcher, InsertBatcher, UpdateBatcher } from './turn-batchers';
 import { filterObjectId, optionalObjectId, parseObjectId, requireObjectId } from './object-id';
 import { Page, PageRequest, paginate } from './pagination';
 import { claimDue, SweepClaimOptions } from './sweep';
+import { PERSISTENCE_OPTIONS, type ResolvedPersistenceOptions } from '../persistence.options';
 
 export interface NormalizedPostbackFields {
   clickId: string;
@@ -80,15 +81,22 @@ export class PostbackRepository {
   private readonly updates: UpdateBatcher;
   private readonly reads: FindBatcher<Types.ObjectId>;
 
-  constructor(@InjectModel(Postback.name) private readonly postbacks: Model<Postback>) {
-    this.inserts = new InsertBatcher(() => this.postbacks.collection, { writeConcern: { j: true } });
+  constructor(
+    @InjectModel(Postback.name) private readonly postbacks: Model<Postback>,
+    @Inject(PERSISTENCE_OPTIONS) private readonly options: ResolvedPersistenceOptions,
+  ) {
+    // An operation-level write concern replaces the connection's whole: it repeats the configured `w`.
+    this.inserts = new InsertBatcher(() => this.postbacks.collection, {
+      writeConcern: { w: options.writeConcern, j: true },
+    });
     this.updates = new UpdateBatcher(() => this.postbacks.collection);
     this.reads = new FindBatcher(() => this.postbacks.collection, '_id', String);
   }
 
   /**
-   * Stores a raw postback. The schema's write concern is `{ j: true }`: this resolves only once the write
-   * is journaled, so the intake answers 200 only for a durable postback.
+   * Stores a raw postback with the configured `w` and `j: true`: this resolves only once the write is
+   * journaled (on a majority of the replica set by default), so the intake answers 200 only for a durable
+   * postback.
    */
   async recordPostback(input: NewPostback): Promise<PostbackRecord> {
     // The intake hot path: a plain document straight to the driver. Hydrating a mongoose document (and
@@ -131,7 +139,9 @@ export class PostbackRepository {
       'normalized.clickId': filter.clickId,
       receivedAt: timeRange(filter.from, filter.to),
     });
-    return paginate(this.postbacks, query, page, toPostbackRecord);
+    return paginate(this.postbacks, query, page, toPostbackRecord, {
+      readPreference: this.options.adminReadPreference,
+    });
   }
 
   /**

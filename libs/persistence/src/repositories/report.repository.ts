@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Micros } from '@ricochet/domain/model';
 import { Model, PipelineStage, Types } from 'mongoose';
@@ -8,6 +8,7 @@ import { Conversion } from '../schemas/conversion.schema';
 import { Delivery } from '../schemas/delivery.schema';
 import { Offer } from '../schemas/offer.schema';
 import { Source } from '../schemas/source.schema';
+import { PERSISTENCE_OPTIONS, type ResolvedPersistenceOptions } from '../persistence.options';
 import { timeRange } from './filters';
 
 export const REPORT_GROUPS = ['day', 'offer', 'source', 'event'] as const;
@@ -155,13 +156,17 @@ function count(value: unknown): number {
   throw new TypeError(`report slice: expected a number, got ${typeof value}`);
 }
 
-/** Report aggregations (`GET /api/reports`): counts and exact micro sums per group, computed in MongoDB. */
+/**
+ * Report aggregations (`GET /api/reports`): counts and exact micro sums per group, computed in MongoDB.
+ * They read with the admin read preference (MONGO_ADMIN_READ_PREFERENCE): nothing is written from them.
+ */
 @Injectable()
 export class ReportRepository {
   constructor(
     @InjectModel(Click.name) private readonly clicks: Model<Click>,
     @InjectModel(Conversion.name) private readonly conversions: Model<Conversion>,
     @InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>,
+    @Inject(PERSISTENCE_OPTIONS) private readonly options: ResolvedPersistenceOptions,
   ) {}
 
   async clickTotals(groupBy: ClickGroupBy, range: ReportRange): Promise<ClickTotals[]> {
@@ -170,6 +175,7 @@ export class ReportRepository {
         ...createdIn(range),
         { $group: { _id: groupKey(groupBy), clicks: { $sum: 1 } } },
       ])
+      .read(this.options.adminReadPreference)
       .exec();
     return rows.map((row) => ({ key: keyString(row._id), clicks: row.clicks }));
   }
@@ -188,6 +194,7 @@ export class ReportRepository {
           },
         },
       ])
+      .read(this.options.adminReadPreference)
       .exec();
     return rows.map(({ _id, ...totals }) => ({ key: keyString(_id), ...totals }));
   }
@@ -223,6 +230,7 @@ export class ReportRepository {
           },
         },
       ])
+      .read(this.options.adminReadPreference)
       .exec();
     return rows.map((row) => ({ key: keyString(row._id), delivered: row.delivered, settled: row.settled }));
   }
@@ -230,7 +238,10 @@ export class ReportRepository {
   /** Clicks created in the range. */
   clickCount(range: ReportRange): Promise<number> {
     const createdAt = timeRange(range.from, range.to);
-    return this.clicks.countDocuments(createdAt ? { createdAt } : {}).exec();
+    return this.clicks
+      .countDocuments(createdAt ? { createdAt } : {})
+      .read(this.options.adminReadPreference)
+      .exec();
   }
 
   /**
@@ -307,7 +318,11 @@ export class ReportRepository {
         : []),
     ];
     const base = (by === 'event' ? this.conversions : this.clicks) as Model<unknown>;
-    const cursor = base.aggregate<SliceDoc>(pipeline).allowDiskUse(true).cursor({ batchSize: 1000 });
+    const cursor = base
+      .aggregate<SliceDoc>(pipeline)
+      .read(this.options.adminReadPreference)
+      .allowDiskUse(true)
+      .cursor({ batchSize: 1000 });
     try {
       for await (const raw of cursor) {
         const doc = raw as SliceDoc;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { BodyFormat, ConversionStatus, ForwardMethod, PayoutPolicy } from '@ricochet/domain/model';
 import { Model, Types } from 'mongoose';
@@ -7,6 +7,7 @@ import { compact } from './filters';
 import { parseObjectId, requireObjectId } from './object-id';
 import { Page, PageRequest, paginate } from './pagination';
 import { fromPayoutPolicy, toPayoutPolicy } from './payout-policy.mapper';
+import { PERSISTENCE_OPTIONS, type ResolvedPersistenceOptions } from '../persistence.options';
 
 export interface EndpointRecord {
   id: string;
@@ -57,7 +58,10 @@ export interface SourcePatch {
 
 @Injectable()
 export class SourceRepository {
-  constructor(@InjectModel(Source.name) private readonly sources: Model<Source>) {}
+  constructor(
+    @InjectModel(Source.name) private readonly sources: Model<Source>,
+    @Inject(PERSISTENCE_OPTIONS) private readonly options: ResolvedPersistenceOptions,
+  ) {}
 
   async create(input: NewSource): Promise<SourceRecord> {
     const doc = await this.sources.create({
@@ -78,7 +82,9 @@ export class SourceRepository {
   }
 
   list(page: PageRequest = {}): Promise<Page<SourceRecord>> {
-    return paginate(this.sources, {}, page, toSourceRecord);
+    return paginate(this.sources, {}, page, toSourceRecord, {
+      readPreference: this.options.adminReadPreference,
+    });
   }
 
   /** @returns the updated source, or null when it does not exist. */
