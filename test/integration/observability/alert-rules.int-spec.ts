@@ -7,7 +7,7 @@ import { type Apps, type Scrape, scrape, startApps } from './observability.fixtu
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-// promtool is not available on the build machines, so the rules and the dashboard are checked here: each
+// promtool (run by CI) checks the rules' syntax; it cannot know which metrics Ricochet exports, so the rules and the dashboard are checked here too: each
 // query must parse (brackets, matchers, durations, functions) and name only metrics and labels that the
 // gateway and the worker really export, as read from their /metrics.
 
