@@ -1,7 +1,10 @@
 import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { type Db, MongoClient } from 'mongodb';
 import { Pool } from 'undici';
+import { QUEUES, type QueueName } from '@ricochet/queue/queue.constants';
 import { COMPILED_ENTRY_POINTS, spawnCompiledEntryPoint } from '../support/compiled-processes';
 import { eventually } from '../support/config';
 import { freePort } from '../support/free-port';
@@ -67,7 +70,24 @@ export interface AppProcess {
   spawnedAt: number;
   readyAt?: number;
   killedAt?: number;
+  /** When `terminate()` sent SIGTERM. */
+  terminatedAt?: number;
 }
+
+/** How a process ended after `terminate()` (SIGTERM). */
+export interface Termination {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  signalledAt: number;
+  /** From the SIGTERM to the process's exit. */
+  ms: number;
+}
+
+/** BullMQ's job counts of one queue, by state. */
+export type JobCounts = Record<
+  'active' | 'waiting' | 'delayed' | 'prioritized' | 'waiting-children' | 'failed',
+  number
+>;
 
 export interface PostbackResult {
   clickId: string;
@@ -235,6 +255,15 @@ export class ChaosStack {
     return at;
   }
 
+  /** SIGTERM, as a supervisor stops a process in a rolling restart; resolves once it has exited. */
+  async terminate(app: AppProcess): Promise<Termination> {
+    const signalledAt = Date.now();
+    app.terminatedAt = signalledAt;
+    app.proc.child.kill('SIGTERM');
+    const { code, signal } = await app.proc.exited;
+    return { code, signal, signalledAt, ms: Date.now() - signalledAt };
+  }
+
   /** SIGSTOP: the process keeps its connections but does nothing (a spare that takes no work). */
   pause(app: AppProcess): void {
     app.proc.child.kill('SIGSTOP');
@@ -340,6 +369,45 @@ export class ChaosStack {
     await Promise.all(Array.from({ length: options.connections ?? 8 }, lane));
     await pool.close().catch(() => undefined);
     return results;
+  }
+
+  /** Sends one postback (the click's txid) over `pool`, a pool of connections to one gateway. */
+  postbackVia(pool: Pool, campaign: Campaign, clickId: string): Promise<PostbackResult> {
+    return this.sendPostback(pool, campaign, clickId);
+  }
+
+  /** Job counts of the scenario's queues, read from Redis with BullMQ's own scripts. */
+  async jobCounts(): Promise<Record<QueueName, JobCounts>> {
+    const connection = new Redis(this.ctx.redisUrl, { maxRetriesPerRequest: null });
+    const counts: Partial<Record<QueueName, JobCounts>> = {};
+    try {
+      for (const name of Object.values(QUEUES)) {
+        const queue = new Queue(name, { connection, prefix: this.ctx.queuePrefix });
+        try {
+          const read = await queue.getJobCounts(
+            'active',
+            'waiting',
+            'delayed',
+            'prioritized',
+            'waiting-children',
+            'failed',
+          );
+          counts[name] = {
+            active: read.active ?? 0,
+            waiting: read.waiting ?? 0,
+            delayed: read.delayed ?? 0,
+            prioritized: read.prioritized ?? 0,
+            'waiting-children': read['waiting-children'] ?? 0,
+            failed: read.failed ?? 0,
+          };
+        } finally {
+          await queue.close();
+        }
+      }
+    } finally {
+      connection.disconnect();
+    }
+    return counts as Record<QueueName, JobCounts>;
   }
 
   private async sendPostback(pool: Pool, campaign: Campaign, clickId: string): Promise<PostbackResult> {
@@ -485,6 +553,251 @@ export class ChaosStack {
     await Promise.all(this.pools.map((pool) => pool.destroy().catch(() => undefined)));
     await this.receiver.stop();
     await this.client?.close(true);
+  }
+}
+
+/** A job event of the scenario's queues, as BullMQ records it in Redis. */
+export interface QueueEventSeen {
+  queue: QueueName;
+  jobId: string;
+  /** `failedReason` of a `failed` event. */
+  reason?: string;
+  at: number;
+}
+
+/**
+ * Listens to the scenario's queues (BullMQ's event streams in Redis, read as they are written) for the
+ * events that say a job did not end normally: `stalled` — a job whose lock ran out while active was
+ * taken back by another worker's stalled-job check (its worker died, or stalled longer than JOB_LOCK),
+ * so its work runs again — and `failed`. Start it before the load; `close()` stops it.
+ */
+export class QueueEventsWatch {
+  readonly stalled: QueueEventSeen[] = [];
+  readonly failed: QueueEventSeen[] = [];
+
+  private constructor(
+    private readonly listeners: QueueEvents[],
+    private readonly connections: Redis[],
+  ) {}
+
+  static async start(stack: ChaosStack): Promise<QueueEventsWatch> {
+    const connections: Redis[] = [];
+    const listeners = Object.values(QUEUES).map((name) => {
+      const connection = new Redis(stack.ctx.redisUrl, { maxRetriesPerRequest: null });
+      connections.push(connection);
+      return new QueueEvents(name, { connection, prefix: stack.ctx.queuePrefix });
+    });
+    const watch = new QueueEventsWatch(listeners, connections);
+    for (const listener of listeners) {
+      const queue = listener.name as QueueName;
+      listener.on('error', () => undefined); // a closed connection at the end; nothing to watch then
+      listener.on('stalled', ({ jobId }) => watch.stalled.push({ queue, jobId, at: Date.now() }));
+      listener.on('failed', ({ jobId, failedReason }) =>
+        watch.failed.push({ queue, jobId, reason: failedReason, at: Date.now() }),
+      );
+    }
+    await Promise.all(listeners.map((listener) => listener.waitUntilReady()));
+    return watch;
+  }
+
+  async close(): Promise<void> {
+    // Disconnecting first ends the listeners' blocking reads at once (else close() waits them out).
+    for (const connection of this.connections) connection.disconnect();
+    await Promise.all(this.listeners.map((listener) => listener.close().catch(() => undefined)));
+  }
+}
+
+/** Every try of one postback by {@link PacedLoad}, until it got a 200 or was given up. */
+export interface LoadedPostback {
+  clickId: string;
+  tries: (PostbackResult & { gateway: string })[];
+  /** The try answered 200, if one was. */
+  accepted?: PostbackResult & { gateway: string };
+}
+
+export interface PacedLoadOptions {
+  ratePerSecond: number;
+  /** Prefix of the click ids (unique per scenario). */
+  label: string;
+  /** Pause before a postback that got no 200 is sent again (default 250 ms). */
+  retryDelayMs?: number;
+  /** Tries before a postback is given up (default 60). */
+  maxTries?: number;
+}
+
+/**
+ * Advertisers sending paced postbacks to whichever gateways are up, as behind a load balancer: each
+ * fresh postback goes to the next gateway in turn, and one answered anything but 200 (a 503 from a
+ * gateway closing, a refused or reset connection) is retried with the same txid on the next gateway
+ * after `retryDelayMs`, until a 200 or `maxTries`. Only a 200 counts as accepted.
+ *
+ * Each postback is for a click registered beforehand (bulk `POST /api/clicks` through a gateway that is
+ * up, its click id also its ext click id): clicks are registered 10 s of load ahead, topped up as the
+ * load runs, so the load can run as long as a scenario needs.
+ */
+export class PacedLoad {
+  readonly postbacks: LoadedPostback[] = [];
+  private readonly clickIds: string[] = [];
+  private readonly targets: { app: AppProcess; pool: Pool }[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private turn = 0;
+  private next = 0;
+  private registering?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private startedAt = 0;
+  private stoppedAt?: number;
+  private aborted = false;
+
+  constructor(
+    private readonly stack: ChaosStack,
+    private readonly campaign: Campaign,
+    private readonly options: PacedLoadOptions,
+  ) {}
+
+  /** Sends to this gateway from now on. */
+  addTarget(app: AppProcess): void {
+    const pool = new Pool(`http://127.0.0.1:${app.port}`, {
+      connections: 16,
+      pipelining: 1,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
+    this.targets.push({ app, pool });
+  }
+
+  /** Stops sending to this gateway (gone); tries already on their way to it end as they end. */
+  removeTarget(app: AppProcess): void {
+    const index = this.targets.findIndex((target) => target.app === app);
+    if (index < 0) return;
+    const [{ pool }] = this.targets.splice(index, 1);
+    void pool.close().catch(() => undefined);
+  }
+
+  /**
+   * Registers the first clicks, then sends `ratePerSecond` fresh postbacks a second (catching up if a
+   * timer fires late or the clicks ran short).
+   */
+  async start(): Promise<void> {
+    await this.register();
+    this.startedAt = Date.now();
+    this.timer = setInterval(() => {
+      const due = Math.floor(((Date.now() - this.startedAt) * this.options.ratePerSecond) / 1000);
+      while (this.next < Math.min(due, this.clickIds.length))
+        this.track(this.send(this.clickIds[this.next++]));
+      if (this.clickIds.length - this.next < this.options.ratePerSecond * 5) {
+        this.registering ??= this.register()
+          .catch(() => undefined) // no gateway answered: the next tick tries again
+          .finally(() => (this.registering = undefined));
+      }
+    }, 10);
+  }
+
+  /** Sends no fresh postback any more, and waits until every one sent got its 200 or was given up. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.stoppedAt ??= Date.now();
+    await this.registering;
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    for (const { pool } of this.targets.splice(0)) await pool.close().catch(() => undefined);
+  }
+
+  /** Gives up at once (a failed scenario): no more sends or retries, connections dropped. */
+  async abort(): Promise<void> {
+    this.aborted = true;
+    clearInterval(this.timer);
+    this.stoppedAt ??= Date.now();
+    await Promise.all(this.targets.splice(0).map(({ pool }) => pool.destroy().catch(() => undefined)));
+  }
+
+  /** Fresh postbacks sent so far. */
+  get sent(): number {
+    return this.next;
+  }
+
+  /** Clicks registered so far. */
+  get clicks(): number {
+    return this.clickIds.length;
+  }
+
+  /** Seconds the load ran (until `stop()`). */
+  get seconds(): number {
+    return ((this.stoppedAt ?? Date.now()) - this.startedAt) / 1000;
+  }
+
+  /** Click ids of the postbacks answered 200. */
+  accepted(): string[] {
+    return this.postbacks.filter((p) => p.accepted).map((p) => p.clickId);
+  }
+
+  /** Postbacks given up without a 200. */
+  givenUp(): LoadedPostback[] {
+    return this.postbacks.filter((p) => !p.accepted);
+  }
+
+  /** The answers that were not a 200, counted by kind, e.g. `3× HTTP 503, 1× SocketError: other side closed`. */
+  failures(): string {
+    const counts = new Map<string, number>();
+    for (const postback of this.postbacks) {
+      for (const result of postback.tries) {
+        if (result.status === 200) continue;
+        const key = result.status === 0 ? (result.error ?? 'error').slice(0, 80) : `HTTP ${result.status}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    return [...counts.entries()].map(([key, n]) => `${n}× ${key}`).join(', ') || 'none';
+  }
+
+  /** Registers the next 10 s of clicks through a gateway that is up. */
+  private async register(): Promise<void> {
+    const target = this.targets[this.turn++ % Math.max(1, this.targets.length)];
+    if (!target) throw new Error('no gateway to register clicks with');
+    const from = this.clickIds.length;
+    const ids = Array.from(
+      { length: this.options.ratePerSecond * 10 },
+      (_, i) => `${this.options.label}-${from + i}`,
+    );
+    const response = await target.pool.request({
+      method: 'POST',
+      path: '/api/clicks',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        clicks: ids.map((clickId) => ({
+          clickId,
+          extClickId: clickId,
+          offerId: this.campaign.offerId,
+          sourceId: this.campaign.sourceId,
+        })),
+      }),
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`POST /api/clicks → ${response.statusCode} ${text}`);
+    this.clickIds.push(...ids);
+  }
+
+  private track(promise: Promise<void>): void {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise));
+  }
+
+  private async send(clickId: string): Promise<void> {
+    const postback: LoadedPostback = { clickId, tries: [] };
+    this.postbacks.push(postback);
+    const maxTries = this.options.maxTries ?? 60;
+    while (postback.tries.length < maxTries && !this.aborted) {
+      const target = this.targets.length > 0 ? this.targets[this.turn++ % this.targets.length] : undefined;
+      if (target) {
+        const result = {
+          ...(await this.stack.postbackVia(target.pool, this.campaign, clickId)),
+          gateway: target.app.name,
+        };
+        postback.tries.push(result);
+        if (result.status === 200) {
+          postback.accepted = result;
+          return;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 250));
+    }
   }
 }
 

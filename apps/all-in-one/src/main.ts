@@ -3,13 +3,14 @@
 import { loadConfigFromEnvironment } from '@ricochet/config';
 import { enableGracefulShutdown, PinoLoggerService } from '@ricochet/observability';
 import { createGatewayApp } from '../../gateway/src/gateway.app';
+import { stopTakingJobs } from '../../worker/src/worker.app';
 import { WorkerModule } from '../../worker/src/worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfigFromEnvironment();
   const logger = new PinoLoggerService(config.logLevel, 'all-in-one');
   const app = await createGatewayApp(config, { app: 'all-in-one', logger, extraModules: [WorkerModule] });
-  enableGracefulShutdown(app, config.shutdownTimeoutMs, logger);
+  enableGracefulShutdown(app, config.shutdownTimeoutMs, logger, { onSignal: () => stopTakingJobs(app) });
   await app.listen(config.gateway.port, config.gateway.host);
   logger.log(
     `ricochet (gateway + worker) listening on http://${config.gateway.host}:${config.gateway.port}`,
