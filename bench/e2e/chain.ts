@@ -10,11 +10,15 @@ export interface Chain {
   name: 'product' | 'ceiling';
   /** e.g. http://127.0.0.1:41234 */
   intakeOrigin: string;
+  /** Every intake origin when there are several gateways (the load goes round-robin); else absent. */
+  intakeOrigins?: string[];
   /** The postback request path for one click. */
   postbackPath(clickId: string, txid: string): string;
   /** Makes the clicks known before their postbacks arrive (product: `POST /api/clicks`). */
   prepare(clickIds: string[]): Promise<void>;
   procs: Partial<Record<Role, Proc>>;
+  /** More processes of a role (several gateways or workers): CPU is summed over the role, RSS is the largest. */
+  extraProcs?: Partial<Record<Role, Proc[]>>;
   redis: RedisProbe;
   /** Prometheus endpoints to scrape for MongoDB command counts, by process name. */
   metrics: Record<string, MetricsEndpoint>;

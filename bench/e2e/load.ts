@@ -28,16 +28,21 @@ export interface LoadResult {
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export class LoadGenerator {
-  private readonly pool: Pool;
+  private readonly pools: Pool[];
 
-  constructor(origin: string, connections: number) {
-    this.pool = new Pool(origin, {
-      connections,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      headersTimeout: REQUEST_TIMEOUT_MS,
-      bodyTimeout: REQUEST_TIMEOUT_MS,
-    });
+  /** With several origins (gateways), request i goes to origin i mod n; the connections are shared out. */
+  constructor(origins: string | string[], connections: number) {
+    const list = Array.isArray(origins) ? origins : [origins];
+    this.pools = list.map(
+      (origin) =>
+        new Pool(origin, {
+          connections: Math.max(1, Math.ceil(connections / list.length)),
+          pipelining: 1,
+          keepAliveTimeout: 60_000,
+          headersTimeout: REQUEST_TIMEOUT_MS,
+          bodyTimeout: REQUEST_TIMEOUT_MS,
+        }),
+    );
   }
 
   async burst(paths: string[], concurrency: number): Promise<LoadResult> {
@@ -87,7 +92,8 @@ export class LoadGenerator {
   private async send(path: string, i: number, result: LoadResult): Promise<void> {
     result.sentAt[i] = now();
     try {
-      const { statusCode, body } = await this.pool.request({ method: 'GET', path });
+      const pool = this.pools[i % this.pools.length];
+      const { statusCode, body } = await pool.request({ method: 'GET', path });
       await body.dump();
       result.status[i] = statusCode;
     } catch {
@@ -97,7 +103,7 @@ export class LoadGenerator {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all(this.pools.map((pool) => pool.close()));
   }
 }
 

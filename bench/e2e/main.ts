@@ -77,7 +77,7 @@ async function runChain(
   log(`== ${name}: starting its processes`);
   const chain =
     name === 'product'
-      ? await startProduct(run.receiver)
+      ? await startProduct(run.receiver, { gateways: options.gateways, workers: options.workers })
       : await startCeiling(run.receiver, options.concurrency);
   const context = (group: string): PhaseContext => ({
     group: `${run.runTag}${name[0]}${group}`,
@@ -146,6 +146,9 @@ async function run(options: Options): Promise<void> {
     `burst ${options.burst}, ` +
     `paced ${options.rates.join(', ') || 'none'}/s × ${options.seconds} s` +
     (options.soak > 0 ? `, soak ${options.soak} at ${options.soakRate}/s` : '') +
+    (options.gateways > 1 || options.workers > 1
+      ? `, product ${options.gateways} gateway(s) × ${options.workers} worker(s)`
+      : '') +
     `; CPU from /proc at ${1000 / clkTck()} ms resolution; load average ${loadBefore.toFixed(1)} at start, ` +
     `${loadavg()[0].toFixed(1)} at end` +
     (unattributed > 0 ? `; receiver got ${unattributed} requests without a benchmark id` : '') +

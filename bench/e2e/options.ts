@@ -7,6 +7,9 @@ export interface Options {
   seconds: number;
   connections: number;
   soak: number;
+  /** Gateway and worker processes of the product chain. */
+  gateways: number;
+  workers: number;
   soakRate: number;
   drainTimeoutS: number;
   stallTimeoutS: number;
@@ -25,6 +28,8 @@ export const USAGE = `npm run bench:e2e -- [options]
   --connections C      load-generator connections (default 50)
   --soak N             after the other phases, N more postbacks to the product at --soak-rate (default 0 = no soak)
   --soak-rate R        the soak's rate per second (default 200)
+  --gateways N         gateway processes of the product, the load spread round-robin (default 1)
+  --workers M          worker processes of the product (default 1); CPU is reported per role, summed
   --drain-timeout S    at most this long to wait for a phase's forwards after its last postback (default 900)
   --stall-timeout S    stop waiting once no new forward arrived for S seconds (default 30); a phase that
                        does not drain ends its chain's run (later phases would measure its backlog)
@@ -50,6 +55,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     seconds: 10,
     connections: 50,
     soak: 0,
+    gateways: 1,
+    workers: 1,
     soakRate: 200,
     drainTimeoutS: 900,
     stallTimeoutS: 30,
@@ -90,6 +97,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
         break;
       case '--soak':
         options.soak = integer(flag, value(), 0, 10_000_000);
+        break;
+      case '--gateways':
+        options.gateways = integer(flag, value(), 1, 32);
+        break;
+      case '--workers':
+        options.workers = integer(flag, value(), 1, 32);
         break;
       case '--soak-rate':
         options.soakRate = integer(flag, value(), 1, 100_000);

@@ -105,7 +105,10 @@ const SETTLE_MS = 1_000;
 
 export async function runPhase(chain: Chain, spec: PhaseSpec, context: PhaseContext): Promise<PhaseResult> {
   const group = context.group;
-  const procs = Object.values(chain.procs).filter((proc): proc is Proc => proc !== undefined);
+  const procs = [
+    ...Object.values(chain.procs).filter((proc): proc is Proc => proc !== undefined),
+    ...Object.values(chain.extraProcs ?? {}).flat(),
+  ];
   const ids = Array.from({ length: spec.count }, (_, n) => clickIdOf(group, n));
   await chain.prepare(ids);
   const paths = ids.map((id, n) => chain.postbackPath(id, txidOf(group, n)));
@@ -136,7 +139,7 @@ async function measure(
 ): Promise<PhaseResult> {
   const { group, paths, procs, rssSamples } = phase;
   const receiverGroup = receiverGroupOf(group);
-  const generator = new LoadGenerator(chain.intakeOrigin, context.connections);
+  const generator = new LoadGenerator(chain.intakeOrigins ?? chain.intakeOrigin, context.connections);
   let load: LoadResult;
   let before: Snapshot;
   try {
@@ -176,8 +179,8 @@ async function measure(
   const after = await snapshot(chain);
   const rss: PerProcess = {};
   for (const role of ROLES) {
-    const proc = chain.procs[role];
-    if (proc) rss[role] = round1(rssMiB(proc.pid));
+    const all = procsOf(chain, role);
+    if (all.length > 0) rss[role] = round1(Math.max(...all.map((proc) => rssMiB(proc.pid))));
   }
   rss.loadgen = round1(process.memoryUsage().rss / 2 ** 20);
 
@@ -195,8 +198,8 @@ async function measure(
 async function snapshot(chain: Chain): Promise<Snapshot> {
   const cpu: PerProcess = {};
   for (const role of ROLES) {
-    const proc = chain.procs[role];
-    if (proc) cpu[role] = cpuMs(proc.pid);
+    const all = procsOf(chain, role);
+    if (all.length > 0) cpu[role] = all.reduce((sum, proc) => sum + cpuMs(proc.pid), 0);
   }
   const usage = process.cpuUsage();
   cpu.loadgen = (usage.user + usage.system) / 1000;
@@ -355,4 +358,10 @@ function round2(value: number): number {
 
 function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** Every process of a role: the chain's main one and any extra gateways or workers. */
+function procsOf(chain: Chain, role: Role): Proc[] {
+  const main = chain.procs[role];
+  return [...(main ? [main] : []), ...(chain.extraProcs?.[role] ?? [])];
 }

@@ -31,7 +31,14 @@ export const COMPILED = {
   worker: join(ROOT, 'dist/apps/worker/src/main.js'),
 };
 
-export async function startProduct(receiver: { url: string; proc: Proc }): Promise<Chain> {
+/**
+ * @param topology how many gateway and worker processes (default one each); the load goes round-robin
+ * to the gateways, and CPU is reported per role, summed over its processes.
+ */
+export async function startProduct(
+  receiver: { url: string; proc: Proc },
+  topology: { gateways: number; workers: number } = { gateways: 1, workers: 1 },
+): Promise<Chain> {
   const procs: Partial<Record<Role, Proc>> = { receiver: receiver.proc };
   const ownProcs: Proc[] = [];
   let mongoUrl = process.env.MONGO_URL;
@@ -50,14 +57,10 @@ export async function startProduct(receiver: { url: string; proc: Proc }): Promi
   const redisProbe = new RedisProbe(redis.url);
   await redisProbe.start();
 
-  const gatewayPort = await freePort();
-  const workerPort = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: String(gatewayPort),
-    WORKER_PORT: String(workerPort),
     MONGO_URL: mongoUrl,
     REDIS_URL: redis.url,
     ADMIN_API_KEYS: ADMIN_KEY,
@@ -67,21 +70,45 @@ export async function startProduct(receiver: { url: string; proc: Proc }): Promi
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     QUEUE_PREFIX: 'bench-e2e',
   };
-  const gateway = spawnProc('gateway', process.execPath, [COMPILED.gateway], env);
-  // The worker runs with the node options of `npm run start:worker` (its heap bound), as users run it.
-  const worker = spawnProc(
-    'worker',
-    process.execPath,
-    [...startScriptNodeOptions('start:worker'), COMPILED.worker],
-    env,
-  );
-  ownProcs.push(gateway, worker);
-  procs.intake = gateway;
-  procs.worker = worker;
-  const base = `http://127.0.0.1:${gatewayPort}`;
-  const workerBase = `http://127.0.0.1:${workerPort}`;
-  await waitForHttp(gateway, `${base}/health/ready`);
-  await waitForHttp(worker, `${workerBase}/health/ready`);
+  const gateways: Array<{ proc: Proc; base: string }> = [];
+  const workers: Array<{ proc: Proc; base: string }> = [];
+  for (let n = 0; n < topology.gateways; n += 1) {
+    const port = await freePort();
+    const name = topology.gateways > 1 ? `gateway-${n + 1}` : 'gateway';
+    const proc = spawnProc(name, process.execPath, [COMPILED.gateway], {
+      ...env,
+      PORT: String(port),
+      WORKER_PORT: String(await freePort()),
+    });
+    gateways.push({ proc, base: `http://127.0.0.1:${port}` });
+  }
+  for (let n = 0; n < topology.workers; n += 1) {
+    const port = await freePort();
+    const name = topology.workers > 1 ? `worker-${n + 1}` : 'worker';
+    // Each worker runs with the node options of `npm run start:worker` (its heap bound), as users run it.
+    const proc = spawnProc(
+      name,
+      process.execPath,
+      [...startScriptNodeOptions('start:worker'), COMPILED.worker],
+      {
+        ...env,
+        PORT: String(await freePort()),
+        WORKER_PORT: String(port),
+      },
+    );
+    workers.push({ proc, base: `http://127.0.0.1:${port}` });
+  }
+  ownProcs.push(...gateways.map((g) => g.proc), ...workers.map((w) => w.proc));
+  procs.intake = gateways[0].proc;
+  procs.worker = workers[0].proc;
+  const extraProcs = {
+    intake: gateways.slice(1).map((g) => g.proc),
+    worker: workers.slice(1).map((w) => w.proc),
+  };
+  const base = gateways[0].base;
+  for (const { proc, base: origin } of [...gateways, ...workers]) {
+    await waitForHttp(proc, `${origin}/health/ready`);
+  }
 
   const admin = async <T>(path: string, body: unknown): Promise<T> => {
     const response = await fetch(`${base}${path}`, {
@@ -118,6 +145,7 @@ export async function startProduct(receiver: { url: string; proc: Proc }): Promi
   return {
     name: 'product',
     intakeOrigin: base,
+    ...(gateways.length > 1 ? { intakeOrigins: gateways.map((g) => g.base) } : {}),
     postbackPath: (clickId, txid) =>
       `/postback/${advertiser.postbackToken}?click_id=${clickId}&payout=1.50&txid=${txid}`,
     prepare: async (clickIds) => {
@@ -135,11 +163,14 @@ export async function startProduct(receiver: { url: string; proc: Proc }): Promi
       }
     },
     procs,
+    extraProcs,
     redis: redisProbe,
-    metrics: {
-      gateway: { url: `${base}/metrics`, headers: { authorization: `Bearer ${METRICS_TOKEN}` } },
-      worker: { url: `${workerBase}/metrics`, headers: { authorization: `Bearer ${METRICS_TOKEN}` } },
-    },
+    metrics: Object.fromEntries(
+      [...gateways, ...workers].map(({ proc, base: origin }) => [
+        proc.name,
+        { url: `${origin}/metrics`, headers: { authorization: `Bearer ${METRICS_TOKEN}` } },
+      ]),
+    ),
     opcounters,
     stop: async () => {
       await opcounters.stop();
