@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { CONVERSION_STATUSES, type ConversionStatus } from '@ricochet/domain/model';
-import { bullConnectionOptions } from '@ricochet/queue';
-import { Redis } from 'ioredis';
+import { createCommandClient } from '@ricochet/queue';
+import type { Redis } from 'ioredis';
 
 /** Runs are kept a week after their last write: long enough to look at one, short enough to clean up. */
 export const BACKFILL_RUN_TTL_SECONDS = 7 * 24 * 3600;
@@ -70,14 +70,7 @@ export class BackfillRunStore implements OnApplicationShutdown {
   private readonly prefix: string;
 
   constructor(@InjectConfig() config: RicochetConfig) {
-    // Lazy: nothing connects before the first command. Bounded retries per command: a progress read
-    // during a Redis outage fails instead of hanging.
-    this.redis = new Redis({
-      ...bullConnectionOptions(config.redis.url),
-      maxRetriesPerRequest: 2,
-      lazyConnect: true,
-    });
-    this.redis.on('error', () => undefined);
+    this.redis = createCommandClient(config.redis.url);
     this.prefix = `${config.redis.queuePrefix}:admin:backfill:`;
   }
 

@@ -73,6 +73,17 @@ export function createProbeClient(url: string, options: RedisOptions = {}): Redi
 }
 
 /**
+ * A client for short admin commands (run progress): lazy (nothing connects before the first command)
+ * and bounded (two retries per command), so a progress read during a Redis outage fails instead of
+ * hanging. Connection errors surface on the commands, not as events.
+ */
+export function createCommandClient(url: string): Redis {
+  const client = new Redis({ ...bullConnectionOptions(url), maxRetriesPerRequest: 2, lazyConnect: true });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
  * A fail-fast client to one given server of the configured deployment (a replica the Sentinels list,
  * say), with the deployment's credentials. Not connected until `connect()`.
  */

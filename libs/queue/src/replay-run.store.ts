@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
-import { Redis } from 'ioredis';
-import { bullConnectionOptions } from './redis-connection';
+import type { Redis } from 'ioredis';
+import { createCommandClient } from './redis-connection';
 
 /** Runs are kept a week: long enough to look at one after the fact, short enough to clean themselves up. */
 const RUN_TTL_SECONDS = 7 * 24 * 3600;
@@ -42,14 +42,7 @@ export class ReplayRunStore implements OnApplicationShutdown {
   private readonly prefix: string;
 
   constructor(@InjectConfig() config: RicochetConfig) {
-    // Lazy: nothing connects before the first command. Bounded retries per command: a progress read
-    // during a Redis outage fails instead of hanging.
-    this.redis = new Redis({
-      ...bullConnectionOptions(config.redis.url),
-      maxRetriesPerRequest: 2,
-      lazyConnect: true,
-    });
-    this.redis.on('error', () => undefined);
+    this.redis = createCommandClient(config.redis.url);
     this.prefix = `${config.redis.queuePrefix}:admin:bulk-replay:`;
   }
 

@@ -6,6 +6,7 @@ import { AttributionProducer } from '@ricochet/queue';
 import { BackfillRunStore, type BackfillScope, BackfillSelection } from '@ricochet/forwarding';
 import { configInputError } from '../common/config-input.error';
 import type { BackfillBody, BackfillProgressResponse, BackfillResponse } from './dto/backfill.dto';
+import { findEndpointOrThrow } from '../common/endpoint-lookup';
 
 /** The longest range one backfill covers; a longer one is split into several. */
 export const MAX_BACKFILL_DAYS = 366;
@@ -28,7 +29,11 @@ export class BackfillService {
 
   async start(body: BackfillBody): Promise<BackfillResponse> {
     checkRange(body.from, body.to);
-    const endpoint = await this.endpointOf(body.sourceId.toLowerCase(), body.endpointId.toLowerCase());
+    const endpoint = await findEndpointOrThrow(
+      this.sources,
+      body.sourceId.toLowerCase(),
+      body.endpointId.toLowerCase(),
+    );
     const statuses = statusesFor(endpoint, body.statuses);
     if (body.dryRun !== true && !endpoint.enabled) {
       const why = endpoint.disabledReason ? ` (${endpoint.disabledReason})` : '';
@@ -96,27 +101,6 @@ export class BackfillService {
       ...(run.error !== undefined ? { error: run.error } : {}),
       ...(run.lastError !== undefined && !run.done ? { lastError: run.lastError } : {}),
     };
-  }
-
-  /** The endpoint, read from the database (not a cache: it may have been added a moment ago). */
-  private async endpointOf(sourceId: string, endpointId: string): Promise<EndpointRecord> {
-    const source = await this.sources.findById(sourceId);
-    if (!source) {
-      throw new NotFoundException({
-        code: 'SOURCE_NOT_FOUND',
-        message: `no source has id "${sourceId}"`,
-        param: 'sourceId',
-      });
-    }
-    const endpoint = source.endpoints.find((candidate) => candidate.id === endpointId);
-    if (!endpoint) {
-      throw new NotFoundException({
-        code: 'ENDPOINT_NOT_FOUND',
-        message: `source "${sourceId}" has no endpoint "${endpointId}" (GET /api/sources/${sourceId} lists them)`,
-        param: 'endpointId',
-      });
-    }
-    return endpoint;
   }
 }
 

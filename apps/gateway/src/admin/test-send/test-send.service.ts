@@ -11,7 +11,7 @@ import {
   POSTBACK_MACRO_PREFIX,
   sampleMacroValues,
 } from '@ricochet/domain/templates';
-import { ConversionRepository, type EndpointRecord, SourceRepository } from '@ricochet/persistence';
+import { ConversionRepository, SourceRepository } from '@ricochet/persistence';
 import {
   DeliveryContextLoader,
   type BuiltRequest,
@@ -30,6 +30,7 @@ import type {
   TestSendResponse,
   TestSendResponseView,
 } from './dto/test-send.dto';
+import { findEndpointOrThrow } from '../common/endpoint-lookup';
 
 /** The header that tells a receiver this request is a test, not a conversion. */
 export const TEST_SEND_HEADER = 'x-ricochet-test';
@@ -67,7 +68,11 @@ export class TestSendService {
 
   async send(body: TestSendBody): Promise<TestSendResponse> {
     const overrides = checkValues(body.values ?? {});
-    const endpoint = await this.endpointOf(body.sourceId.toLowerCase(), body.endpointId.toLowerCase());
+    const endpoint = await findEndpointOrThrow(
+      this.sources,
+      body.sourceId.toLowerCase(),
+      body.endpointId.toLowerCase(),
+    );
     const values = await this.valuesFor(body, overrides);
     const testId = randomBytes(12).toString('hex');
     let built: BuiltRequest;
@@ -95,26 +100,6 @@ export class TestSendService {
       ...(error ? { error } : {}),
       durationMs: result.durationMs,
     };
-  }
-
-  private async endpointOf(sourceId: string, endpointId: string): Promise<EndpointRecord> {
-    const source = await this.sources.findById(sourceId);
-    if (!source) {
-      throw new NotFoundException({
-        code: 'SOURCE_NOT_FOUND',
-        message: `no source has id "${sourceId}"`,
-        param: 'sourceId',
-      });
-    }
-    const endpoint = source.endpoints.find((candidate) => candidate.id === endpointId);
-    if (!endpoint) {
-      throw new NotFoundException({
-        code: 'ENDPOINT_NOT_FOUND',
-        message: `source "${sourceId}" has no endpoint "${endpointId}" (GET /api/sources/${sourceId} lists them)`,
-        param: 'endpointId',
-      });
-    }
-    return endpoint;
   }
 
   /** A stored conversion's values as its delivery would render them, or sample values for this source. */
