@@ -16,7 +16,7 @@ import {
  * The second kill makes the same attribution jobs stall a second time. A job that stalls more than
  * BullMQ's `maxStalledCount` is failed, and a failed job that is kept keeps its id, so every later
  * enqueue of that id is ignored: that is how this used to wedge work forever. Now a kill is just another
- * stall up to MAX_STALLED_COUNT (libs/queue/src/worker-tuning.ts), and ended jobs are removed
+ * stall up to MAX_STALLED_COUNT (libs/queue/src/queue-set.ts), and ended jobs are removed
  * (JOB_RETENTION in libs/queue/src/job-store.ts) so the sweeper can enqueue the work again.
  *
  * Each kill is recovered like a single one (worker-kill.e2e-spec.ts): redelivery ≤ JOB_LOCK +

@@ -50,7 +50,7 @@ export function stopTakingJobs(app: INestApplicationContext): void {
       // A failure shows where the host awaits the same close.
       app
         .get(host)
-        .worker.close()
+        .close()
         .catch(() => undefined);
     } catch {
       // Not started yet (a signal during boot): there is nothing to stop.

@@ -60,6 +60,12 @@ export interface RicochetConfig {
     url: string;
     /** BullMQ key prefix; lets several installs (or test suites) share one Redis. */
     queuePrefix: string;
+    /**
+     * How many partitions each queue is split into (`QUEUE_PARTITIONS`; 1 by default, 6 on a cluster).
+     * A job's partition is a stable hash of its id, and each partition is one hash slot on a cluster,
+     * so the partitions spread the queues over the cluster's primaries. See `queue-partitions.ts`.
+     */
+    queuePartitions: number;
   };
   admin: {
     /** Accepted admin API keys; empty = the admin API answers 401 to everyone. */

@@ -17,7 +17,11 @@ describe('loadConfig', () => {
     expect(config.gateway.port).toBe(3000);
     expect(config.worker.port).toBe(3001);
     expect(config.mongo.url).toBe('mongodb://127.0.0.1:27017/ricochet');
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', queuePrefix: 'ricochet' });
+    expect(config.redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      queuePrefix: 'ricochet',
+      queuePartitions: 1,
+    });
     expect(config.admin.apiKeys).toEqual([]);
     expect(config.gateway.trustProxy).toBe(false);
     expect(config.forwarding.allowPrivate).toBe(false);

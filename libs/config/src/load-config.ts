@@ -23,7 +23,6 @@ import {
   formatRedisConnectionString,
   parseHostPortList,
   parseRedisConnectionString,
-  redisClusterNotSupportedMessage,
 } from './redis-connection-string';
 
 /** Default forwarding retry schedule: 11 retries after the first try, ≈ 100 h in all. */
@@ -58,6 +57,7 @@ export const ENV_DEFAULTS = {
   REDIS_CLUSTER_NODES: '',
   REDIS_PASSWORD: '',
   QUEUE_PREFIX: 'ricochet',
+  QUEUE_PARTITIONS: '',
   ADMIN_API_KEYS: '',
   QUEUE_DASHBOARD: 'read-only',
   TRUST_PROXY: 'false',
@@ -130,6 +130,7 @@ export function loadConfig(env: EnvSource): RicochetConfig {
 
   const mongoWriteConcern = writeConcern(raw('MONGO_WRITE_CONCERN'), problems);
 
+  const redisUrl = redisConnection(env, problems);
   const config: RicochetConfig = {
     env: take(
       parseEnum('NODE_ENV', raw('NODE_ENV'), ['development', 'production', 'test'] as const),
@@ -175,8 +176,12 @@ export function loadConfig(env: EnvSource): RicochetConfig {
       indexes: take(parseEnum('MONGO_INDEXES', raw('MONGO_INDEXES'), MONGO_INDEX_MODES), 'ensure'),
     },
     redis: {
-      url: redisConnection(env, problems),
+      url: redisUrl,
       queuePrefix: raw('QUEUE_PREFIX'),
+      queuePartitions:
+        raw('QUEUE_PARTITIONS').trim() === ''
+          ? defaultQueuePartitions(redisUrl)
+          : int('QUEUE_PARTITIONS', 1, MAX_QUEUE_PARTITIONS),
     },
     admin: {
       apiKeys: adminKeys,
@@ -273,6 +278,19 @@ export function loadConfig(env: EnvSource): RicochetConfig {
   return config;
 }
 
+/** Upper bound of QUEUE_PARTITIONS: each partition costs every worker process one blocking connection per queue. */
+export const MAX_QUEUE_PARTITIONS = 64;
+/** Partitions on a Redis Cluster when QUEUE_PARTITIONS is unset: two per primary of a 3-primary cluster. */
+export const DEFAULT_CLUSTER_QUEUE_PARTITIONS = 6;
+
+/**
+ * One queue of each kind on one server or a Sentinel-managed primary (nothing to spread over); on a
+ * cluster, enough partitions that the masters share the queues.
+ */
+function defaultQueuePartitions(redisUrl: string): number {
+  return redisUrl.startsWith('redis+cluster://') ? DEFAULT_CLUSTER_QUEUE_PARTITIONS : 1;
+}
+
 function atLeast(problems: string[], name: EnvName, valueMs: number, minMs: number): void {
   if (valueMs < minMs) problems.push(`${name} must be at least ${minMs} ms`);
 }
@@ -281,8 +299,7 @@ function atLeast(problems: string[], name: EnvName, valueMs: number, minMs: numb
  * `config.redis.url`: REDIS_URL, or the `redis+sentinel://` string of REDIS_SENTINELS and
  * REDIS_SENTINEL_MASTER (+ REDIS_SENTINEL_PASSWORD). At most one of REDIS_URL, REDIS_SENTINELS and
  * REDIS_CLUSTER_NODES says where Redis is (an empty value counts as unset); REDIS_PASSWORD is the data
- * nodes' password in every form. A cluster (REDIS_CLUSTER_NODES or a `redis+cluster://` REDIS_URL) is
- * validated, then refused: Ricochet's queues cannot run on one yet.
+ * nodes' password in every form; a cluster is REDIS_CLUSTER_NODES or a `redis+cluster://` REDIS_URL.
  */
 function redisConnection(env: EnvSource, problems: string[]): string {
   const given = (name: EnvName): string | undefined => env[name]?.trim() || undefined;
@@ -333,11 +350,6 @@ function redisConnection(env: EnvSource, problems: string[]): string {
     topology = Array.isArray(parsed.value) ? { kind: 'cluster', nodes: parsed.value } : parsed.value;
   }
 
-  if (topology.kind === 'cluster') {
-    const source = given('REDIS_CLUSTER_NODES') ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
-    const nodes = topology.nodes.map(({ host, port }) => `${host}:${port}`).join(', ');
-    return report(redisClusterNotSupportedMessage(`${source} names a cluster (${nodes})`));
-  }
   if (password === undefined) return formatRedisConnectionString(topology);
   const conflict = 'REDIS_PASSWORD is set and REDIS_URL carries a password too: give it once';
   if (topology.kind !== 'single') {

@@ -8,7 +8,8 @@ import { type Parsed, redactUserinfo } from './env-parsers';
  * - `redis://[user:password@]host:port[/db]` or `rediss://…` — one Redis server;
  * - `redis+sentinel://[user:password@]host:port,host:port/<master>[?sentinelPassword=…]` — the primary
  *   that the listed Sentinels monitor under `<master>` (the credentials are the data nodes');
- * - `redis+cluster://[user:password@]host:port,host:port` — a Redis Cluster (refused at start-up for now).
+ * - `redis+cluster://[user:password@]host:port,host:port` — a Redis Cluster (any of its nodes; the
+ *   client discovers the rest).
  *
  * `REDIS_SENTINELS`, `REDIS_CLUSTER_NODES` and `REDIS_PASSWORD` are folded into this string by
  * `loadConfig`; the parts are percent-encoded, so any password survives the round trip.
@@ -111,21 +112,6 @@ export function formatRedisConnectionString(topology: RedisTopology): string {
     ? `?${new URLSearchParams({ sentinelPassword: topology.sentinelPassword }).toString()}`
     : '';
   return `redis+sentinel://${credentials}${hosts}/${encodeURIComponent(topology.masterName)}${query}`;
-}
-
-/**
- * Why a Redis Cluster is refused, after `what` was found. BullMQ needs all keys of a queue in one hash
- * slot, so on a cluster the queue prefix must be a hash tag (`{ricochet}`), and the queues must be spread
- * over several tags to use more than one node; until Ricochet does that, a cluster is refused at start-up
- * instead of accepting work that would stall.
- */
-export function redisClusterNotSupportedMessage(what: string): string {
-  return (
-    `Redis Cluster is not supported yet: ${what}. BullMQ keeps each queue in keys that must share one hash ` +
-    "slot, and Ricochet's queue keys are not hash-tagged yet, so on a cluster jobs fail with CROSSSLOT or " +
-    'MOVED errors and queues stall. Use one Redis server (REDIS_URL) or a Sentinel-managed primary ' +
-    '(REDIS_SENTINELS + REDIS_SENTINEL_MASTER); see docs/scaling.md'
-  );
 }
 
 /** The string with its passwords masked, for messages. */

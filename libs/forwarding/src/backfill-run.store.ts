@@ -1,8 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { CONVERSION_STATUSES, type ConversionStatus } from '@ricochet/domain/model';
-import { createCommandClient } from '@ricochet/queue';
-import type { Redis } from 'ioredis';
+import { createCommandClient, type RedisClient } from '@ricochet/queue';
 
 /** Runs are kept a week after their last write: long enough to look at one, short enough to clean up. */
 export const BACKFILL_RUN_TTL_SECONDS = 7 * 24 * 3600;
@@ -66,7 +65,7 @@ export interface BackfillBatchResult {
  */
 @Injectable()
 export class BackfillRunStore implements OnApplicationShutdown {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
 
   constructor(@InjectConfig() config: RicochetConfig) {

@@ -1,7 +1,5 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { QUEUES } from '@ricochet/queue';
-import type { Queue } from 'bullmq';
+import { QueueSet } from '@ricochet/queue';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { CollectorErrors } from './collector-errors';
 import { METRICS_REGISTRY } from './metrics.controller';
@@ -67,15 +65,11 @@ export class DependencyMetrics {
 @Injectable()
 export class RedisErrorMetrics implements OnModuleInit {
   private readonly errors: Counter<'client'>;
-  private readonly queues: Queue[];
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
-    @InjectQueue(QUEUES.attribution) attribution: Queue,
-    @InjectQueue(QUEUES.delivery) delivery: Queue,
-    @InjectQueue(QUEUES.deliveryRetry) deliveryRetry: Queue,
+    private readonly queues: QueueSet,
   ) {
-    this.queues = [attribution, delivery, deliveryRetry];
     this.errors = new Counter({
       name: 'ricochet_redis_errors_total',
       help: 'Errors reported by the Redis connections of this process, by client',
@@ -86,6 +80,6 @@ export class RedisErrorMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     this.errors.inc({ client: 'queue' }, 0);
-    for (const queue of this.queues) queue.on('error', () => this.errors.inc({ client: 'queue' }));
+    for (const { queue } of this.queues.all()) queue.on('error', () => this.errors.inc({ client: 'queue' }));
   }
 }

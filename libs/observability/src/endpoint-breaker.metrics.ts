@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
-import { createProbeClient } from '@ricochet/queue';
+import { createProbeClient, isClusterClient, type RedisClient } from '@ricochet/queue';
 import type { Redis } from 'ioredis';
 import { Gauge, type Registry } from 'prom-client';
 import { CollectorErrors } from './collector-errors';
@@ -46,7 +46,7 @@ export interface BreakerReading {
 @Injectable()
 export class EndpointBreakerMetrics implements OnModuleDestroy {
   private readonly cache: ScrapeCache<BreakerReading[]>;
-  private readonly client: Redis;
+  private readonly client: RedisClient;
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -108,9 +108,7 @@ export class EndpointBreakerMetrics implements OnModuleDestroy {
     const prefix = `${this.config.redis.queuePrefix}:endpoint:`;
     const keys = await scanKeys(this.client, `${prefix}*:breaker`);
     if (keys.length === 0) return [];
-    const pipeline = this.client.pipeline();
-    for (const key of keys) pipeline.hmget(key, 'state', 'openUntil');
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await readStates(this.client, keys);
     const readings: BreakerReading[] = [];
     keys.forEach((key, i) => {
       const endpoint = key.slice(prefix.length, -':breaker'.length);
@@ -138,7 +136,33 @@ export function breakerStateOf(
   return null;
 }
 
-async function scanKeys(client: Redis, pattern: string): Promise<string[]> {
+/** `state` and `openUntil` of each breaker key, as `[error, fields]` pairs in key order. */
+async function readStates(client: RedisClient, keys: string[]): Promise<Array<[Error | null, unknown]>> {
+  if (isClusterClient(client)) {
+    // The keys live in many slots, which one pipeline cannot span on a cluster: one read per key,
+    // sent together (ioredis groups them per primary).
+    return Promise.all(
+      keys.map((key) =>
+        client.hmget(key, 'state', 'openUntil').then(
+          (fields): [Error | null, unknown] => [null, fields],
+          (error: Error): [Error | null, unknown] => [error, null],
+        ),
+      ),
+    );
+  }
+  const pipeline = client.pipeline();
+  for (const key of keys) pipeline.hmget(key, 'state', 'openUntil');
+  return (await pipeline.exec()) ?? [];
+}
+
+/** The keys matching `pattern`, from every primary on a cluster (SCAN walks one server's keys). */
+async function scanKeys(client: RedisClient, pattern: string): Promise<string[]> {
+  if (!isClusterClient(client)) return scanServer(client, pattern);
+  const perNode = await Promise.all(client.nodes('master').map((node) => scanServer(node, pattern)));
+  return [...new Set(perNode.flat())];
+}
+
+async function scanServer(client: Redis, pattern: string): Promise<string[]> {
   const keys = new Set<string>();
   let cursor = '0';
   let calls = 0;

@@ -1,3 +1,4 @@
+import type { QueueSet } from '@ricochet/queue';
 import type { Queue } from 'bullmq';
 import { Registry } from 'prom-client';
 import { CollectorErrors } from './collector-errors';
@@ -22,6 +23,11 @@ function fakeQueue(name: string, state: { waiting?: FakeJob; delayed?: FakeJob }
   } as unknown as Queue;
 }
 
+/** A queue set whose partitions the test gives. */
+function fakeQueues(partitions: Record<string, Queue[]>): QueueSet {
+  return { partitionsOf: (name: string) => partitions[name] } as unknown as QueueSet;
+}
+
 describe('QueueMetrics ages', () => {
   let now: number;
   let registry: Registry;
@@ -35,9 +41,11 @@ describe('QueueMetrics ages', () => {
     metrics = new QueueMetrics(
       registry,
       new CollectorErrors(registry),
-      fakeQueue('attribution', attribution),
-      fakeQueue('delivery', {}),
-      fakeQueue('delivery-retry', {}),
+      fakeQueues({
+        attribution: [fakeQueue('attribution', attribution)],
+        delivery: [fakeQueue('delivery', {})],
+        'delivery-retry': [fakeQueue('delivery-retry', {})],
+      }),
     );
   });
 
@@ -96,5 +104,25 @@ describe('QueueMetrics ages', () => {
     attribution.delayed = { id: 'd', timestamp: now - 10_000, delay: 60_000, opts: { delay: 60_000 } };
     expect(await age('delayed')).toBe(0);
     expect(await age('waiting')).toBe(0);
+  });
+
+  it('reports one series per queue kind over its partitions: counts summed, the oldest age of any', async () => {
+    const second: { waiting?: FakeJob; delayed?: FakeJob } = {
+      waiting: { id: 'b', timestamp: now - 30_000, delay: 0, opts: {} },
+    };
+    attribution.waiting = { id: 'a', timestamp: now - 12_000, delay: 0, opts: {} };
+    metrics = new QueueMetrics(
+      (registry = new Registry()),
+      new CollectorErrors(registry),
+      fakeQueues({
+        attribution: [fakeQueue('attribution', attribution), fakeQueue('attribution', second)],
+        delivery: [fakeQueue('delivery', {}), fakeQueue('delivery', {})],
+        'delivery-retry': [fakeQueue('delivery-retry', {}), fakeQueue('delivery-retry', {})],
+      }),
+    );
+    expect(await age('waiting')).toBe(30);
+    const text = await registry.metrics();
+    expect(text).toContain('ricochet_queue_jobs{queue="attribution",state="waiting"} 2');
+    expect(text.match(/ricochet_queue_jobs\{queue="attribution",state="waiting"\}/g)).toHaveLength(1);
   });
 });

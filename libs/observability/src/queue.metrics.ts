@@ -1,6 +1,5 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { QUEUES } from '@ricochet/queue';
+import { QUEUES, type QueueName, QueueSet } from '@ricochet/queue';
 import type { Job, JobType, Queue } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
 import { CollectorErrors } from './collector-errors';
@@ -22,25 +21,23 @@ interface QueueSnapshot {
 }
 
 /**
- * Per queue, computed on scrape: jobs by state (BullMQ `getJobCounts`), whether it is paused, and how
- * long the oldest runnable job has waited — the first waiting job, and the delayed job whose time came
- * first (a delayed job past its time means no worker is promoting jobs).
+ * Per queue kind, computed on scrape: jobs by state (BullMQ `getJobCounts`), whether it is paused, and
+ * how long the oldest runnable job has waited — the first waiting job, and the delayed job whose time
+ * came first (a delayed job past its time means no worker is promoting jobs). With partitioned queues
+ * (`QUEUE_PARTITIONS`), counts are summed over the partitions, a kind counts as paused when any of its
+ * partitions is, and the ages are the oldest of any partition: the series stay one per kind.
  */
 @Injectable()
 export class QueueMetrics {
   private readonly cache: ScrapeCache<QueueSnapshot[]>;
-  private readonly queues: Queue[];
   /** The head of each wait list as first seen: see {@link QueueMetrics.waitingSince}. */
   private readonly heads = new Map<string, { id: string | undefined; since: number }>();
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
     private readonly errors: CollectorErrors,
-    @InjectQueue(QUEUES.attribution) attribution: Queue,
-    @InjectQueue(QUEUES.delivery) delivery: Queue,
-    @InjectQueue(QUEUES.deliveryRetry) deliveryRetry: Queue,
+    private readonly queues: QueueSet,
   ) {
-    this.queues = [attribution, delivery, deliveryRetry];
     this.cache = new ScrapeCache(() => this.snapshot(), QUEUE_SCRAPE);
     const jobs: Gauge<'queue' | 'state'> = new Gauge({
       name: 'ricochet_queue_jobs',
@@ -98,10 +95,19 @@ export class QueueMetrics {
   }
 
   private snapshot(): Promise<QueueSnapshot[]> {
-    return Promise.all(this.queues.map((queue) => this.snapshotOf(queue)));
+    return Promise.all(
+      (Object.values(QUEUES) as QueueName[]).map(async (name) =>
+        mergePartitions(
+          name,
+          await Promise.all(
+            this.queues.partitionsOf(name).map((queue, partition) => this.snapshotOf(queue, partition)),
+          ),
+        ),
+      ),
+    );
   }
 
-  private async snapshotOf(queue: Queue): Promise<QueueSnapshot> {
+  private async snapshotOf(queue: Queue, partition: number): Promise<QueueSnapshot> {
     const [counts, paused, waiting, delayed] = await Promise.all([
       queue.getJobCounts(...(QUEUE_STATES as readonly JobType[])),
       queue.isPaused(),
@@ -115,7 +121,7 @@ export class QueueMetrics {
       counts,
       paused,
       oldest: {
-        waiting: secondsSince(head && this.waitingSince(queue.name, head, now), now),
+        waiting: secondsSince(head && this.waitingSince(`${queue.name}#${partition}`, head, now), now),
         delayed: secondsSince(delayed[0] && dueAt(delayed[0] as TimedJob), now),
       },
     };
@@ -134,6 +140,23 @@ export class QueueMetrics {
     if (seen?.id !== job.id) this.heads.set(queue, { id: job.id, since: now });
     return Math.max(job.processedOn, this.heads.get(queue)?.since ?? now);
   }
+}
+
+/** One queue kind's figures from its partitions' figures. */
+function mergePartitions(name: string, partitions: QueueSnapshot[]): QueueSnapshot {
+  const counts: Record<string, number> = {};
+  for (const { counts: own } of partitions) {
+    for (const [state, count] of Object.entries(own)) counts[state] = (counts[state] ?? 0) + count;
+  }
+  return {
+    name,
+    counts,
+    paused: partitions.some((snapshot) => snapshot.paused),
+    oldest: {
+      waiting: Math.max(0, ...partitions.map((snapshot) => snapshot.oldest.waiting)),
+      delayed: Math.max(0, ...partitions.map((snapshot) => snapshot.oldest.delayed)),
+    },
+  };
 }
 
 /** The job fields the ages are computed from. */

@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { type ConfigEntityKind, Lookups } from '@ricochet/persistence';
-import type { Redis } from 'ioredis';
-import { createProbeClient } from './redis-connection';
+import { createProbeClient, type RedisClient } from './redis-connection';
 
 const KINDS: ReadonlySet<string> = new Set<ConfigEntityKind>(['advertiser', 'offer', 'source']);
 
@@ -15,8 +14,8 @@ const KINDS: ReadonlySet<string> = new Set<ConfigEntityKind>(['advertiser', 'off
 @Injectable()
 export class ConfigChangeBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ConfigChangeBus.name);
-  private publisher?: Redis;
-  private subscriber?: Redis;
+  private publisher?: RedisClient;
+  private subscriber?: RedisClient;
 
   constructor(
     @InjectConfig() private readonly config: RicochetConfig,

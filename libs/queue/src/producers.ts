@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { AttemptTrigger } from '@ricochet/domain/model';
@@ -11,40 +10,47 @@ import {
   type DeliveryJobData,
   QUEUES,
 } from './queue.constants';
+import { QueueSet } from './queue-set';
 
-/** Enqueues attribution work: one job per postback, per conversion plan and per bulk replay. */
+/**
+ * Enqueues attribution work: one job per postback, per conversion plan and per bulk replay, on the
+ * partition its job id hashes to.
+ */
 @Injectable()
 export class AttributionProducer {
-  constructor(@InjectQueue(QUEUES.attribution) private readonly queue: Queue<AttributionJobData>) {}
+  constructor(private readonly queues: QueueSet) {}
 
   /** The hot path (intake): a plain add; an id already queued is a no-op. */
   async attribute(postbackId: string): Promise<void> {
-    await this.queue.add(
-      ATTRIBUTION_JOBS.attribute,
-      { postbackId },
-      { ...JOB_RETENTION, jobId: JobIds.attribution(postbackId) },
-    );
+    const jobId = JobIds.attribution(postbackId);
+    await this.queue(jobId).add(ATTRIBUTION_JOBS.attribute, { postbackId }, { ...JOB_RETENTION, jobId });
   }
 
   /** Recovery (sweeper, admin replay, a click registered late): replaces an ended job with the same id. */
   ensureAttribution(postbackId: string): Promise<EnsureResult> {
-    return ensureJob(this.queue, ATTRIBUTION_JOBS.attribute, { postbackId }, JobIds.attribution(postbackId), {
-      promote: true,
-    });
+    const jobId = JobIds.attribution(postbackId);
+    return ensureJob(this.queue(jobId), ATTRIBUTION_JOBS.attribute, { postbackId }, jobId, { promote: true });
   }
 
   /** Plans the state changes recorded on the conversion (`pendingPlans`). */
   plan(conversionId: string): Promise<EnsureResult> {
-    return ensureJob(this.queue, ATTRIBUTION_JOBS.plan, { conversionId }, JobIds.plan(conversionId));
+    const jobId = JobIds.plan(conversionId);
+    return ensureJob(this.queue(jobId), ATTRIBUTION_JOBS.plan, { conversionId }, jobId);
   }
 
   bulkReplay(runId: string): Promise<EnsureResult> {
-    return ensureJob(this.queue, ATTRIBUTION_JOBS.bulkReplay, { runId }, JobIds.bulkReplay(runId));
+    const jobId = JobIds.bulkReplay(runId);
+    return ensureJob(this.queue(jobId), ATTRIBUTION_JOBS.bulkReplay, { runId }, jobId);
   }
 
   /** One backfill run (its scope and progress are in the backfill run store). */
   backfill(runId: string): Promise<EnsureResult> {
-    return ensureJob(this.queue, ATTRIBUTION_JOBS.backfill, { runId }, JobIds.backfill(runId));
+    const jobId = JobIds.backfill(runId);
+    return ensureJob(this.queue(jobId), ATTRIBUTION_JOBS.backfill, { runId }, jobId);
+  }
+
+  private queue(jobId: string): Queue<AttributionJobData> {
+    return this.queues.queueFor<AttributionJobData>(QUEUES.attribution, jobId);
   }
 }
 
@@ -53,10 +59,7 @@ export type DeliveryLane = 'first' | 'retry';
 
 @Injectable()
 export class DeliveryProducer {
-  constructor(
-    @InjectQueue(QUEUES.delivery) private readonly fresh: Queue<DeliveryJobData>,
-    @InjectQueue(QUEUES.deliveryRetry) private readonly retries: Queue<DeliveryJobData>,
-  ) {}
+  constructor(private readonly queues: QueueSet) {}
 
   /**
    * Makes sure the delivery has a live job in its lane. A manual replay also promotes a delayed job, so
@@ -69,12 +72,14 @@ export class DeliveryProducer {
     options: { lane?: DeliveryLane; delayMs?: number } = {},
   ): Promise<EnsureResult> {
     const lane = options.lane ?? (trigger === 'retry' ? 'retry' : 'first');
-    return ensureJob(
-      lane === 'retry' ? this.retries : this.fresh,
-      DELIVERY_JOB,
-      { deliveryId, trigger },
-      JobIds.delivery(deliveryId),
-      { delayMs: options.delayMs, promote: trigger === 'manual' },
+    const jobId = JobIds.delivery(deliveryId);
+    const queue = this.queues.queueFor<DeliveryJobData>(
+      lane === 'retry' ? QUEUES.deliveryRetry : QUEUES.delivery,
+      jobId,
     );
+    return ensureJob(queue, DELIVERY_JOB, { deliveryId, trigger }, jobId, {
+      delayMs: options.delayMs,
+      promote: trigger === 'manual',
+    });
   }
 }

@@ -1,36 +1,24 @@
-import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { RICOCHET_CONFIG, type RicochetConfig } from '@ricochet/config';
 import { ConfigChangeBus } from './config-change.bus';
 import { AttributionProducer, DeliveryProducer } from './producers';
-import { QUEUES } from './queue.constants';
 import { QueueErrorLogger } from './queue-error.logger';
-import { bullConnectionOptions } from './redis-connection';
+import { QueueSet } from './queue-set';
 import { RedisPolicyCheck } from './redis-policy.check';
 import { ReplayRunStore } from './replay-run.store';
 
 /**
- * BullMQ's root connection from the validated config, plus the queues this codebase uses, registered
- * once. Producers and processors inject queues through this module and never open their own connection.
+ * The process's queues ({@link QueueSet}: every partition of every queue kind, from the validated
+ * config), their producers and the Redis start-up check. Producers, processors, metrics and the
+ * dashboard reach queues through the set and never open their own queue connection.
  */
 @Module({})
 export class QueueModule {
   static forRoot(): DynamicModule {
-    const queues = BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name })));
     return {
       module: QueueModule,
       global: true,
-      imports: [
-        BullModule.forRootAsync({
-          inject: [RICOCHET_CONFIG],
-          useFactory: (config: RicochetConfig) => ({
-            connection: bullConnectionOptions(config.redis.url),
-            prefix: config.redis.queuePrefix,
-          }),
-        }),
-        queues,
-      ],
       providers: [
+        QueueSet,
         RedisPolicyCheck,
         QueueErrorLogger,
         ConfigChangeBus,
@@ -38,7 +26,7 @@ export class QueueModule {
         DeliveryProducer,
         ReplayRunStore,
       ],
-      exports: [queues, AttributionProducer, DeliveryProducer, ReplayRunStore],
+      exports: [QueueSet, AttributionProducer, DeliveryProducer, ReplayRunStore],
     };
   }
 }

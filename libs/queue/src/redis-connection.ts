@@ -1,28 +1,21 @@
-import {
-  parseRedisConnectionString,
-  type RedisHostPort,
-  type RedisTopology,
-  redisClusterNotSupportedMessage,
-} from '@ricochet/config';
+import { parseRedisConnectionString, type RedisHostPort, type RedisTopology } from '@ricochet/config';
 import type { RedisOptions as BullRedisOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 
 /*
  * The one place Redis clients are configured. Every connection — BullMQ queues and workers, the config
  * change pub/sub, the endpoint throttle, readiness and start-up checks — is built from `config.redis.url`
- * by these functions, so each follows the configured topology: one server, or the primary a set of
- * Sentinels names (clients reconnect to the new primary after a failover). A Redis Cluster is refused
- * here: see {@link redisClusterNotSupported}.
+ * by these functions, so each follows the configured topology: one server, the primary a set of
+ * Sentinels names (clients reconnect to the new primary after a failover), or a Redis Cluster (an
+ * ioredis `Cluster`, which follows slot moves and failovers by itself).
  */
+
+/** A client of any topology: one connection, or a cluster client routing each key to its primary. */
+export type RedisClient = Redis | Cluster;
 
 /** A Redis deployment Ricochet cannot run on (yet); start-up stops with its message. */
 export class RedisTopologyError extends Error {
   override readonly name = 'RedisTopologyError';
-}
-
-/** See {@link redisClusterNotSupportedMessage}: start-up stops with this error on a Redis Cluster. */
-export function redisClusterNotSupported(what: string): RedisTopologyError {
-  return new RedisTopologyError(redisClusterNotSupportedMessage(what));
 }
 
 /** The topology of a connection string; throws on one `loadConfig` would have rejected. */
@@ -50,21 +43,71 @@ export function describeRedis(url: string): string {
 /**
  * ioredis options BullMQ requires for blocking connections (`maxRetriesPerRequest: null`), with a
  * bounded reconnect back-off so workers and producers come back by themselves after a Redis restart
- * or a Sentinel failover.
+ * or a Sentinel failover. One server or Sentinel only: on a cluster BullMQ is handed a `Cluster`
+ * client ({@link createRedisClient} with these options).
  */
 export function bullConnectionOptions(url: string): BullRedisOptions {
   return {
     ...redisOptions(url),
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    retryStrategy: (times: number) => Math.min(times * 200, 2_000),
+    ...BULL_CLIENT_OPTIONS,
   };
 }
 
+const BULL_CLIENT_OPTIONS = {
+  maxRetriesPerRequest: null,
+  enableReadyCheck: true,
+  retryStrategy: (times: number) => Math.min(times * 200, 2_000),
+} satisfies RedisOptions;
+
+/**
+ * A client of the configured topology with BullMQ's options (commands wait for a connection and are
+ * never dropped): for the queues' shared cluster connection, and for the endpoint throttle and alerts.
+ */
+export function createBullClient(url: string): RedisClient {
+  return createRedisClient(url, BULL_CLIENT_OPTIONS);
+}
+
+/**
+ * A client of the configured topology. `options` are ioredis's per-connection options; on a cluster
+ * the connection-level ones (`lazyConnect`, `enableOfflineQueue`, `enableReadyCheck`, `retryStrategy`)
+ * apply to the cluster client and the rest to each node's connection.
+ */
+export function createRedisClient(url: string, options: RedisOptions = {}): RedisClient {
+  const topology = redisTopology(url);
+  if (topology.kind !== 'cluster') return new Redis({ ...redisOptions(url), ...options });
+  const { lazyConnect, enableOfflineQueue, enableReadyCheck, retryStrategy, ...nodeOptions } = options;
+  const clusterOptions: ClusterOptions = {
+    lazyConnect,
+    enableOfflineQueue,
+    enableReadyCheck,
+    clusterRetryStrategy: (times: number) =>
+      retryStrategy ? (retryStrategy(times) ?? null) : Math.min(times * 200, 2_000),
+    // Every command goes to the primary of its slot: BullMQ and the throttle read what they just wrote.
+    scaleReads: 'master',
+    // A failover answers MOVED or CLUSTERDOWN for a moment; ioredis refreshes the slot map and resends.
+    maxRedirections: 16,
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+    retryDelayOnTryAgain: 100,
+    slotsRefreshTimeout: 2_000,
+    redisOptions: { username: topology.username, password: topology.password, ...nodeOptions },
+  };
+  return new Cluster(topology.nodes, clusterOptions);
+}
+
+/** Narrows a client to a cluster client. */
+export function isClusterClient(client: RedisClient): client is Cluster {
+  return client instanceof Cluster;
+}
+
+/** Whether the configured Redis is a cluster. */
+export function isClusterUrl(url: string): boolean {
+  return redisTopology(url).kind === 'cluster';
+}
+
 /** A client for probes: fails fast while disconnected instead of queueing commands. */
-export function createProbeClient(url: string, options: RedisOptions = {}): Redis {
-  return new Redis({
-    ...redisOptions(url),
+export function createProbeClient(url: string, options: RedisOptions = {}): RedisClient {
+  return createRedisClient(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (times: number) => Math.min(times * 200, 1_000),
@@ -77,8 +120,12 @@ export function createProbeClient(url: string, options: RedisOptions = {}): Redi
  * and bounded (two retries per command), so a progress read during a Redis outage fails instead of
  * hanging. Connection errors surface on the commands, not as events.
  */
-export function createCommandClient(url: string): Redis {
-  const client = new Redis({ ...bullConnectionOptions(url), maxRetriesPerRequest: 2, lazyConnect: true });
+export function createCommandClient(url: string): RedisClient {
+  const client = createRedisClient(url, {
+    ...BULL_CLIENT_OPTIONS,
+    maxRetriesPerRequest: 2,
+    lazyConnect: true,
+  });
   client.on('error', () => undefined);
   return client;
 }
@@ -126,15 +173,19 @@ export function createSentinelClient(url: string, sentinel: RedisHostPort): Redi
 
 /**
  * What is wrong with the server a client is connected to, for Ricochet's queues, from its `INFO`: a
- * cluster node (queues would stall on cross-slot keys), a Sentinel (not a data node), or a read-only
- * replica. Undefined when it is a primary of a non-clustered deployment.
+ * cluster node behind a plain `redis://` URL (a single-node client would follow no redirection, so
+ * queues would stall on MOVED errors), a Sentinel (not a data node), or a read-only replica. Undefined
+ * when it is a primary of a non-clustered deployment.
  */
 export async function redisServerProblem(client: Redis, url: string): Promise<string | undefined> {
   const info = parseInfo(await client.info());
   const where = describeRedis(url);
   if (info.cluster_enabled === '1' || info.redis_mode === 'cluster') {
-    return redisClusterNotSupported(`${where} is a node of a Redis Cluster (INFO reports cluster_enabled:1)`)
-      .message;
+    return (
+      `${where} is a node of a Redis Cluster (INFO reports cluster_enabled:1), given as a single server: ` +
+      'set REDIS_CLUSTER_NODES to the cluster nodes (host:port,…) or REDIS_URL to redis+cluster://host:port,…, ' +
+      'so Ricochet talks to the cluster as a cluster and spreads its queues over the primaries'
+    );
   }
   if (info.redis_mode === 'sentinel') {
     return (
@@ -172,7 +223,9 @@ function redisOptions(url: string): RedisOptions {
         reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 2 : false),
       };
     case 'cluster':
-      throw redisClusterNotSupported(`a cluster is configured (${describeRedis(url)})`);
+      throw new RedisTopologyError(
+        `a cluster (${describeRedis(url)}) has no single-connection options: use createRedisClient`,
+      );
   }
 }
 

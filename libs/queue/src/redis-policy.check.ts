@@ -1,12 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConfig, type RedisHostPort, type RicochetConfig } from '@ricochet/config';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { partitionPrefixes } from './queue-partitions';
 import {
   createNodeClient,
   createProbeClient,
+  createRedisClient,
   createSentinelClient,
   describeRedis,
-  redisClusterNotSupported,
+  parseInfo,
   redisServerProblem,
   redisTopology,
   RedisTopologyError,
@@ -15,28 +17,33 @@ import {
 /**
  * Start-up check of the Redis deployment, on every topology:
  *
- * - a Redis Cluster — configured, or a cluster node behind a plain `redis://` URL — stops start-up
- *   (queues would stall on cross-slot keys), as do a Sentinel or a read-only replica given as REDIS_URL;
+ * - a cluster node behind a plain `redis://` URL, a Sentinel or a read-only replica given as REDIS_URL
+ *   stops start-up, each with the setting to use instead;
  * - BullMQ loses jobs silently if Redis evicts keys, so a data node whose `maxmemory-policy` is not
- *   `noeviction` stops start-up: the server itself, and with Sentinel the primary and every replica the
- *   Sentinels list (a failover would promote it);
- * - with Sentinel, a master name no Sentinel knows stops start-up.
+ *   `noeviction` stops start-up: the server itself; with Sentinel the primary and every replica the
+ *   Sentinels list (a failover would promote it); on a cluster every node, primaries and replicas;
+ * - with Sentinel, a master name no Sentinel knows stops start-up;
+ * - on a cluster, `notes` tell which primary serves each queue partition (`prefixes`), and a primary
+ *   serving none is a warning: it takes no queue load until QUEUE_PARTITIONS grows.
  *
  * A Redis that is down or forbids INFO or CONFIG (some managed services) only warns: readiness reports
  * the former, the operator owns the latter. Resolves with the warnings; rejects with the reason to stop.
  */
-export async function verifyRedisDeployment(url: string): Promise<string[]> {
+export async function verifyRedisDeployment(
+  url: string,
+  prefixes: readonly string[] = [],
+  notes: string[] = [],
+): Promise<string[]> {
   const topology = redisTopology(url);
-  if (topology.kind === 'cluster') {
-    throw redisClusterNotSupported(`a cluster is configured (${describeRedis(url)})`);
-  }
+  if (topology.kind === 'cluster') return verifyCluster(url, prefixes, notes);
   const warnings: string[] = [];
+  // Not a cluster here, so the factory built a single-connection client.
   const client = createProbeClient(url, {
     lazyConnect: true,
     retryStrategy: () => null,
     sentinelRetryStrategy: () => null,
     connectTimeout: 5_000,
-  });
+  }) as Redis;
   client.on('error', () => undefined);
   try {
     try {
@@ -75,7 +82,80 @@ export class RedisPolicyCheck implements OnApplicationBootstrap {
   constructor(@InjectConfig() private readonly config: RicochetConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const warning of await verifyRedisDeployment(this.config.redis.url)) this.logger.warn(warning);
+    const { url, queuePrefix, queuePartitions } = this.config.redis;
+    const prefixes = partitionPrefixes(queuePrefix, queuePartitions, redisTopology(url).kind === 'cluster');
+    const notes: string[] = [];
+    const warnings = await verifyRedisDeployment(url, prefixes, notes);
+    for (const note of notes) this.logger.log(note);
+    for (const warning of warnings) this.logger.warn(warning);
+  }
+}
+
+/** {@link verifyRedisDeployment} on a Redis Cluster. */
+async function verifyCluster(url: string, prefixes: readonly string[], notes: string[]): Promise<string[]> {
+  const warnings: string[] = [];
+  const cluster = createRedisClient(url, {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    connectTimeout: 5_000,
+    maxRetriesPerRequest: 1,
+  }) as Cluster;
+  cluster.on('error', () => undefined);
+  try {
+    try {
+      await cluster.connect();
+    } catch (error) {
+      return [`could not reach the Redis Cluster (${describeRedis(url)}) to check it: ${messageOf(error)}`];
+    }
+    const state = parseInfo(String(await cluster.cluster('INFO'))).cluster_state;
+    if (state !== 'ok')
+      warnings.push(`the Redis Cluster reports cluster_state:${state} (readiness waits for ok)`);
+
+    for (const node of cluster.nodes('all')) {
+      const label = `Redis Cluster node ${node.options.host}:${node.options.port}`;
+      const policy = await readPolicy(node, warnings, label).catch(() => undefined);
+      if (policy !== undefined && policy !== 'noeviction') {
+        throw new Error(
+          `${label} has maxmemory-policy "${policy}"; Ricochet requires "noeviction" on every node of the ` +
+            'cluster so queued work is never evicted (set it in redis.conf or with CONFIG SET maxmemory-policy noeviction)',
+        );
+      }
+    }
+    if (prefixes.length > 0) await describePlacement(cluster, prefixes, notes, warnings);
+    return warnings;
+  } finally {
+    cluster.disconnect();
+  }
+}
+
+/** Which primary serves each queue partition's hash tag, from `CLUSTER KEYSLOT` and `CLUSTER SLOTS`. */
+async function describePlacement(
+  cluster: Cluster,
+  prefixes: readonly string[],
+  notes: string[],
+  warnings: string[],
+): Promise<void> {
+  const ranges = await cluster.cluster('SLOTS');
+  const primaries = new Map<string, number[]>();
+  for (const [, , [host, port]] of ranges) primaries.set(`${host}:${port}`, []);
+  for (const [partition, prefix] of prefixes.entries()) {
+    const slot = Number(await cluster.cluster('KEYSLOT', prefix));
+    const range = ranges.find(([first, last]) => slot >= first && slot <= last);
+    if (range) primaries.get(`${range[2][0]}:${range[2][1]}`)?.push(partition);
+  }
+  const placement = [...primaries.entries()]
+    .map(
+      ([address, partitions]) =>
+        `${address} → ${partitions.length ? partitions.map((p) => `p${p}`).join(',') : 'none'}`,
+    )
+    .join('; ');
+  notes.push(`queue partitions (${prefixes.length}) by cluster primary: ${placement}`);
+  const idle = [...primaries.entries()].filter(([, partitions]) => partitions.length === 0).map(([a]) => a);
+  if (idle.length > 0) {
+    warnings.push(
+      `Redis Cluster primar${idle.length === 1 ? 'y' : 'ies'} ${idle.join(', ')} serve${idle.length === 1 ? 's' : ''} no queue ` +
+        `partition, so ${idle.length === 1 ? 'it takes' : 'they take'} no queue load: raise QUEUE_PARTITIONS (now ${prefixes.length})`,
+    );
   }
 }
 

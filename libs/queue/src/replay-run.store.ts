@@ -1,7 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
-import type { Redis } from 'ioredis';
-import { createCommandClient } from './redis-connection';
+import { createCommandClient, type RedisClient } from './redis-connection';
 
 /** Runs are kept a week: long enough to look at one after the fact, short enough to clean themselves up. */
 const RUN_TTL_SECONDS = 7 * 24 * 3600;
@@ -38,7 +37,7 @@ export interface ReplayRun {
  */
 @Injectable()
 export class ReplayRunStore implements OnApplicationShutdown {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
 
   constructor(@InjectConfig() config: RicochetConfig) {

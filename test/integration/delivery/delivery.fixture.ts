@@ -15,8 +15,7 @@ import {
   PostbackRepository,
   SourceRepository,
 } from '@ricochet/persistence';
-import { DeliveryProducer, QUEUES } from '@ricochet/queue';
-import { getQueueToken } from '@nestjs/bullmq';
+import { DeliveryProducer, QUEUES, QueueSet } from '@ricochet/queue';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -63,7 +62,7 @@ export async function startWorker(
     attempts: app.get(DeliveryAttemptRepository),
     producer: app.get(DeliveryProducer),
     queue: (queueName) =>
-      app.get<Queue>(getQueueToken(queueName === 'delivery' ? QUEUES.delivery : QUEUES.deliveryRetry)),
+      app.get(QueueSet).partitionsOf(queueName === 'delivery' ? QUEUES.delivery : QUEUES.deliveryRetry)[0],
     close: async () => {
       await app.get<Connection>(getConnectionToken()).dropDatabase();
       await app.close();

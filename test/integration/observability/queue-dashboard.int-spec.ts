@@ -1,5 +1,4 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { AttributionProducer, QUEUES } from '@ricochet/queue';
+import { AttributionProducer, QUEUES, QueueSet } from '@ricochet/queue';
 import type { Queue } from 'bullmq';
 import { ADMIN_KEY, type Apps, startApps } from './observability.fixture';
 
@@ -29,7 +28,7 @@ describe('queue dashboard (bull-board at /queues)', () => {
 
     beforeAll(async () => {
       apps = await startApps('queue dashboard read-only');
-      attribution = apps.gateway.get<Queue>(getQueueToken(QUEUES.attribution));
+      attribution = apps.gateway.get(QueueSet).partitionsOf(QUEUES.attribution)[0];
       // A job to look at: with no worker running it stays waiting.
       await apps.gateway.get(AttributionProducer).attribute('665f1c2e8b3d4a0012345678');
     });
@@ -133,7 +132,7 @@ describe('queue dashboard (bull-board at /queues)', () => {
     });
 
     it('lets an admin pause and resume a queue, and still asks for the key', async () => {
-      const queue = apps.gateway.get<Queue>(getQueueToken(QUEUES.deliveryRetry));
+      const queue = apps.gateway.get(QueueSet).partitionsOf(QUEUES.deliveryRetry)[0];
       const url = `${apps.gatewayUrl}/queues/api/queues/${QUEUES.deliveryRetry}`;
       expect((await fetch(`${url}/pause`, { method: 'PUT' })).status).toBe(401);
 

@@ -1,5 +1,6 @@
 import { ConfigError, type EnvSource, loadConfig, parseRedisConnectionString } from '@ricochet/config';
-import { bullConnectionOptions, createProbeClient, redisTopology } from '@ricochet/queue';
+import { Cluster } from 'ioredis';
+import { bullConnectionOptions, createBullClient, createProbeClient, redisTopology } from '@ricochet/queue';
 
 /** Unit level: how the Redis variables become `config.redis.url` and ioredis options (no server needed). */
 function problemsOf(env: EnvSource): string {
@@ -63,18 +64,22 @@ describe('Redis topology settings', () => {
     });
   });
 
-  it('validates REDIS_CLUSTER_NODES and a redis+cluster:// REDIS_URL, then refuses the cluster (not supported yet)', () => {
-    expect(problemsOf({ REDIS_CLUSTER_NODES: 'n1:7000,n2:7001,n3' })).toMatch(
-      /^Redis Cluster is not supported yet: REDIS_CLUSTER_NODES names a cluster \(n1:7000, n2:7001, n3:6379\)\. .*hash slot/,
+  it('reads REDIS_CLUSTER_NODES and a redis+cluster:// REDIS_URL into one connection string, password folded in', () => {
+    const fromNodes = loadConfig({ REDIS_CLUSTER_NODES: 'n1:7000,n2:7001,n3', REDIS_PASSWORD: 'p@ss' });
+    expect(fromNodes.redis.url).toBe('redis+cluster://:p%40ss@n1:7000,n2:7001,n3:6379');
+    expect(fromNodes.redis.queuePartitions).toBe(6);
+    expect(loadConfig({ REDIS_URL: 'redis+cluster://n1:7000' }).redis.queuePartitions).toBe(6);
+    expect(loadConfig({ REDIS_URL: 'redis://n1:7000', QUEUE_PARTITIONS: '4' }).redis.queuePartitions).toBe(4);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'n1:7000', QUEUE_PARTITIONS: '65' })).toContain(
+      'QUEUE_PARTITIONS',
     );
-    const fromUrl = problemsOf({ REDIS_URL: 'redis+cluster://:s3cret@n1:7000,n2:7001' });
-    expect(fromUrl).toMatch(
-      /^Redis Cluster is not supported yet: REDIS_URL names a cluster \(n1:7000, n2:7001\)/,
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'n1:7000', REDIS_URL: 'redis://x:1' })).toContain(
+      'set only one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES',
     );
-    expect(fromUrl).not.toContain('s3cret');
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'n1:notaport' })).toContain('REDIS_CLUSTER_NODES');
   });
 
-  it('makes every client factory refuse a cluster connection string, naming the nodes but never the password', () => {
+  it('builds ioredis Cluster clients for a cluster, with the password on every node and never in a message', () => {
     const url = 'redis+cluster://:pw@n1:7000,n2:7001,n3';
     expect(redisTopology(url)).toEqual({
       kind: 'cluster',
@@ -85,9 +90,21 @@ describe('Redis topology settings', () => {
       ],
       password: 'pw',
     });
-    expect(() => bullConnectionOptions(url)).toThrow(/^Redis Cluster is not supported yet: .*n1:7000/);
-    expect(() => createProbeClient(url)).toThrow(/^Redis Cluster is not supported yet: /);
-    expect(() => bullConnectionOptions(url)).not.toThrow(/pw@/);
+    const bull = createBullClient(url) as Cluster;
+    const probe = createProbeClient(url, { lazyConnect: true }) as Cluster;
+    bull.on('error', () => undefined);
+    bull.disconnect();
+    for (const client of [bull, probe]) {
+      expect(client).toBeInstanceOf(Cluster);
+      expect(client.options.redisOptions).toMatchObject({ password: 'pw' });
+      expect(client.options.scaleReads).toBe('master');
+    }
+    // BullMQ's blocking connections need commands that wait, never dropped; probes fail fast.
+    expect(bull.options.redisOptions?.maxRetriesPerRequest).toBeNull();
+    expect(probe.options.enableOfflineQueue).toBe(false);
+    // One connection's options do not exist for a cluster; the message names the nodes, not the password.
+    expect(() => bullConnectionOptions(url)).toThrow(/n1:7000/);
+    expect(() => bullConnectionOptions(url)).not.toThrow(/pw/);
   });
 
   it('reads a redis+sentinel:// REDIS_URL like the separate variables', () => {

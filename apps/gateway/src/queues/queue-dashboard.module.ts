@@ -1,9 +1,7 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
-import { QUEUES } from '@ricochet/queue';
-import type { Queue } from 'bullmq';
+import { QueueSet } from '@ricochet/queue';
 import type { FastifyInstance } from 'fastify';
 import { AdminKeys } from '../http/api-key.guard';
 import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from './queue-dashboard';
@@ -17,9 +15,7 @@ export class QueueDashboard implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @InjectConfig() private readonly config: RicochetConfig,
-    @InjectQueue(QUEUES.attribution) private readonly attribution: Queue,
-    @InjectQueue(QUEUES.delivery) private readonly delivery: Queue,
-    @InjectQueue(QUEUES.deliveryRetry) private readonly deliveryRetry: Queue,
+    private readonly queues: QueueSet,
   ) {}
 
   onModuleInit(): void {
@@ -27,7 +23,10 @@ export class QueueDashboard implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter as { getType?(): string } | undefined;
     if (mode === 'off' || adapter?.getType?.() !== 'fastify') return;
     mountQueueDashboard(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), {
-      queues: [this.attribution, this.delivery, this.deliveryRetry],
+      queues: this.queues.all().map(({ queue, partition }) => ({
+        queue,
+        partition: this.queues.partitions > 1 ? partition : undefined,
+      })),
       keys: new AdminKeys(this.config.admin.apiKeys),
       readOnly: mode === 'read-only',
     });

@@ -17,8 +17,14 @@ export const READ_ONLY_BODY = {
   message: 'the queue dashboard is read-only (QUEUE_DASHBOARD=read-only); only GET is allowed',
 } as const;
 
+/** A queue the dashboard lists; a partitioned queue's entries are named by their partition too. */
+export interface DashboardQueue {
+  queue: Queue;
+  partition?: number;
+}
+
 export interface QueueDashboardOptions {
-  queues: readonly Queue[];
+  queues: readonly DashboardQueue[];
   keys: AdminKeys;
   readOnly: boolean;
 }
@@ -34,8 +40,16 @@ export function mountQueueDashboard(instance: FastifyInstance, options: QueueDas
   board.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
     queues: options.queues.map(
-      (queue) =>
-        new BullMQAdapter(queue, { readOnlyMode: options.readOnly, allowRetries: !options.readOnly }),
+      ({ queue, partition }) =>
+        new BullMQAdapter(queue, {
+          readOnlyMode: options.readOnly,
+          allowRetries: !options.readOnly,
+          // bull-board tells queues apart by name: partitions of one kind share it, so each gets a
+          // prefix of its own (`p3-delivery`) and a readable title.
+          ...(partition === undefined
+            ? {}
+            : { prefix: `p${partition}-`, displayName: `${queue.name} (partition ${partition})` }),
+        }),
     ),
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'Ricochet queues' } },

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { signStandardWebhook } from '@ricochet/domain/delivery';
-import { bullConnectionOptions } from '@ricochet/queue';
-import { Redis } from 'ioredis';
+import { createBullClient, type RedisClient } from '@ricochet/queue';
 import { request } from 'undici';
 
 /** What an operator is told about. */
@@ -44,7 +43,7 @@ const MAX_TRACKED_SUBJECTS = 10_000;
 @Injectable()
 export class AlertNotifier implements OnApplicationShutdown {
   private readonly logger = new Logger(AlertNotifier.name);
-  private client?: Redis;
+  private client?: RedisClient;
   private readonly suppressed = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -124,9 +123,9 @@ export class AlertNotifier implements OnApplicationShutdown {
     if (response.statusCode >= 300) throw new Error(`the alert webhook answered HTTP ${response.statusCode}`);
   }
 
-  private redis(): Redis {
+  private redis(): RedisClient {
     if (!this.client) {
-      this.client = new Redis(bullConnectionOptions(this.config.redis.url));
+      this.client = createBullClient(this.config.redis.url);
       // Failures surface on the command (and the alert is dropped with a warning).
       this.client.on('error', () => undefined);
     }

@@ -1,5 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import {
   ATTRIBUTION_JOBS,
@@ -7,9 +6,11 @@ import {
   type AttributionJobData,
   type BackfillJobData,
   type BulkReplayJobData,
+  type PartitionWorkers,
   type PlanJobData,
   QUEUES,
-  tuneWorker,
+  QueueSet,
+  WORKER_CLOSE_GRACE_MS,
 } from '@ricochet/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { BackfillRunner } from '../backfill/backfill.runner';
@@ -21,40 +22,59 @@ const INFRA_RETRY_BASE_MS = 2_000;
 const INFRA_RETRY_MAX_MS = 60_000;
 
 /**
- * Consumes the `attribution` queue: `attribute` (one postback, and its deliveries' first attempts),
- * `plan` (the state changes an admin recorded on a conversion) and `bulk-replay` (one admin run). A postback waiting for its click, or
- * hit by an infrastructure fault, delays its own job (same id): one job per postback for its whole life.
+ * Consumes the `attribution` queue (every partition): `attribute` (one postback, and its deliveries'
+ * first attempts), `plan` (the state changes an admin recorded on a conversion), `bulk-replay` and
+ * `backfill` (one admin run each). A postback waiting for its click, or hit by an infrastructure fault,
+ * delays its own job (same id): one job per postback for its whole life.
  */
-@Processor(QUEUES.attribution, { autorun: false })
-export class AttributionProcessor extends WorkerHost implements OnApplicationBootstrap {
+@Injectable()
+export class AttributionProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AttributionProcessor.name);
+  private workers?: PartitionWorkers<AttributionJobData>;
 
   constructor(
     @InjectConfig() private readonly config: RicochetConfig,
+    private readonly queues: QueueSet,
     private readonly attribution: AttributionService,
     private readonly bulkReplay: BulkReplayRunner,
     private readonly backfill: BackfillRunner,
-  ) {
-    super();
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
-    tuneWorker(this.worker, this.config, this.config.worker.attributionConcurrency);
-    this.worker.on('error', (error: Error) => {
-      this.logger.warn({ msg: 'attribution worker error', err: error.message });
-    });
-    this.worker.on('failed', (job: Job | undefined, error: Error) => {
+    this.workers = this.queues
+      .createWorkers<AttributionJobData>(
+        QUEUES.attribution,
+        (job, token) => this.process(job, token),
+        this.config.worker.attributionConcurrency,
+      )
+      .onError((error) => this.logger.warn({ msg: 'attribution worker error', err: error.message }))
       // Only infrastructure ends a job this way (stalled past its limit): the work is still due in
       // MongoDB, and the sweeper enqueues it again.
-      this.logger.warn({ msg: 'attribution job failed', jobId: job?.id, err: error.message });
-    });
-    this.worker.run().catch((error: unknown) => {
-      this.logger.error(`worker ${this.worker.name} stopped: ${String(error)}`);
-    });
+      .onFailed((job, error) =>
+        this.logger.warn({ msg: 'attribution job failed', jobId: job?.id, err: error.message }),
+      );
+    this.workers.run((error) => this.logger.error(`attribution worker stopped: ${String(error)}`));
   }
 
+  /** Stops taking jobs; resolves once the running ones have finished. */
+  close(): Promise<void> {
+    return (
+      this.workers?.close(() =>
+        this.logger.warn(
+          `${this.workers?.name} workers: BullMQ had not released its connections ${WORKER_CLOSE_GRACE_MS} ms after the last job ended; shutting down without waiting`,
+        ),
+      ) ?? Promise.resolve()
+    );
+  }
+
+  // Here rather than at application shutdown: running jobs finish while MongoDB, Redis and the HTTP
+  // agent are still open (those close at application shutdown).
   async onModuleDestroy(): Promise<void> {
-    await this.worker.close();
+    await this.close();
+  }
+
+  private get closing(): boolean {
+    return this.workers?.closing ?? false;
   }
 
   async process(job: Job<AttributionJobData>, token?: string): Promise<void> {
@@ -64,7 +84,7 @@ export class AttributionProcessor extends WorkerHost implements OnApplicationBoo
     }
     if (job.name === ATTRIBUTION_JOBS.bulkReplay) {
       const { runId } = job.data as BulkReplayJobData;
-      const result = await this.bulkReplay.run(runId, () => this.worker.closing !== undefined);
+      const result = await this.bulkReplay.run(runId, () => this.closing);
       if (result === 'done') return;
       // Shutting down: the job waits (not active), and the next worker resumes from the checkpoint.
       await job.moveToDelayed(Date.now() + 1_000, token);
@@ -72,7 +92,7 @@ export class AttributionProcessor extends WorkerHost implements OnApplicationBoo
     }
     if (job.name === ATTRIBUTION_JOBS.backfill) {
       const { runId } = job.data as BackfillJobData;
-      const step = await this.backfill.run(runId, () => this.worker.closing !== undefined);
+      const step = await this.backfill.run(runId, () => this.closing);
       if (step.kind === 'done') return;
       // Shutting down or a transient failure: the job waits, and resumes from the checkpoint.
       await job.moveToDelayed(step.resumeAtMs, token);

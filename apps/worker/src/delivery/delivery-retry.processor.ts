@@ -1,7 +1,6 @@
-import { Processor } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
-import { DeliveryProducer, QUEUES } from '@ricochet/queue';
+import { DeliveryProducer, QueueSet } from '@ricochet/queue';
 import { DeliveryWorkerHost } from './delivery-worker.host';
 import { DeliveryService } from './delivery.service';
 
@@ -9,12 +8,17 @@ import { DeliveryService } from './delivery.service';
  * Automatic retries (`delivery-retry`), with their own concurrency so a dead endpoint's backlog never
  * delays first attempts to healthy ones. A retry that fails again delays its own job to the next try.
  */
-@Processor(QUEUES.deliveryRetry, { autorun: false })
+@Injectable()
 export class DeliveryRetryProcessor extends DeliveryWorkerHost {
   protected readonly logger = new Logger(DeliveryRetryProcessor.name);
   protected readonly lane = 'retry' as const;
 
-  constructor(service: DeliveryService, producer: DeliveryProducer, @InjectConfig() config: RicochetConfig) {
-    super(service, producer, config);
+  constructor(
+    service: DeliveryService,
+    producer: DeliveryProducer,
+    queues: QueueSet,
+    @InjectConfig() config: RicochetConfig,
+  ) {
+    super(service, producer, queues, config);
   }
 }

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { RicochetConfig } from '@ricochet/config';
-import type { DeliveryJobData, DeliveryProducer } from '@ricochet/queue';
+import type { DeliveryJobData, DeliveryProducer, QueueSet } from '@ricochet/queue';
 import { DeliveryWorkerHost, infrastructureRetryDelayMs } from './delivery-worker.host';
 import type { DeliverResult, DeliveryService } from './delivery.service';
 import { Logger } from '@nestjs/common';
@@ -21,6 +21,7 @@ class TestHost extends DeliveryWorkerHost {
     super(
       { deliver } as unknown as DeliveryService,
       producer as unknown as DeliveryProducer,
+      {} as QueueSet,
       {} as RicochetConfig,
     );
     this.handedOff = handedOff;

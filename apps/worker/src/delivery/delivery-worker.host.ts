@@ -1,7 +1,14 @@
 import type { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { WorkerHost } from '@nestjs/bullmq';
 import type { RicochetConfig } from '@ricochet/config';
-import { type DeliveryJobData, type DeliveryLane, DeliveryProducer, tuneWorker } from '@ricochet/queue';
+import {
+  type DeliveryJobData,
+  type DeliveryLane,
+  DeliveryProducer,
+  type PartitionWorkers,
+  QUEUES,
+  QueueSet,
+  WORKER_CLOSE_GRACE_MS,
+} from '@ricochet/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { DeliveryService } from './delivery.service';
 
@@ -13,23 +20,20 @@ export function infrastructureRetryDelayMs(attemptsStarted: number): number {
 /**
  * The shared body of the two delivery processors: unpack the job, call {@link DeliveryService}, and turn
  * "not now" into a BullMQ delay of the same job (`moveToDelayed` + `DelayedError`: the job keeps its id,
- * no successor job is created). Workers are built with `autorun: false` and started at bootstrap with
- * the configured concurrency, lock and stalled-job check.
+ * no successor job is created). The lane's workers (one per queue partition) are started at bootstrap
+ * with the configured concurrency, lock and stalled-job check.
  */
-export abstract class DeliveryWorkerHost
-  extends WorkerHost
-  implements OnApplicationBootstrap, OnModuleDestroy
-{
+export abstract class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   protected abstract readonly logger: Logger;
   protected abstract readonly lane: DeliveryLane;
+  private workers?: PartitionWorkers<DeliveryJobData>;
 
   protected constructor(
     private readonly service: DeliveryService,
     private readonly producer: DeliveryProducer,
+    private readonly queues: QueueSet,
     private readonly config: RicochetConfig,
-  ) {
-    super();
-  }
+  ) {}
 
   async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
     const { deliveryId, trigger } = job.data;
@@ -57,23 +61,36 @@ export abstract class DeliveryWorkerHost
   }
 
   onApplicationBootstrap(): void {
-    tuneWorker(this.worker, this.config, this.config.worker.deliveryConcurrency);
-    this.worker.on('error', (error: Error) => {
-      this.logger.warn({ msg: 'delivery worker error', queue: this.worker.name, err: error.message });
-    });
-    this.worker.on('failed', (job: Job | undefined, error: Error) => {
+    const queue = this.lane === 'retry' ? QUEUES.deliveryRetry : QUEUES.delivery;
+    this.workers = this.queues
+      .createWorkers<DeliveryJobData>(
+        queue,
+        (job, token) => this.process(job, token),
+        this.config.worker.deliveryConcurrency,
+      )
+      .onError((error) => this.logger.warn({ msg: 'delivery worker error', queue, err: error.message }))
       // Only infrastructure ends a delivery job this way (a stalled job past its limit): the delivery
       // is still due in MongoDB, and the sweeper enqueues it again.
-      this.logger.warn({ msg: 'delivery job failed', jobId: job?.id, err: error.message });
-    });
-    this.worker.run().catch((error: unknown) => {
-      this.logger.error(`worker ${this.worker.name} stopped: ${String(error)}`);
-    });
+      .onFailed((job, error) =>
+        this.logger.warn({ msg: 'delivery job failed', jobId: job?.id, err: error.message }),
+      );
+    this.workers.run((error) => this.logger.error(`${queue} worker stopped: ${String(error)}`));
   }
 
-  // Here rather than in BullMQ's own onApplicationShutdown: in-flight jobs finish while MongoDB, Redis
-  // and the HTTP agent are still open (those close at application shutdown).
+  /** Stops taking jobs; resolves once the running ones have finished. */
+  close(): Promise<void> {
+    return (
+      this.workers?.close(() =>
+        this.logger.warn(
+          `${this.workers?.name} workers: BullMQ had not released its connections ${WORKER_CLOSE_GRACE_MS} ms after the last job ended; shutting down without waiting`,
+        ),
+      ) ?? Promise.resolve()
+    );
+  }
+
+  // Here rather than at application shutdown: in-flight jobs finish while MongoDB, Redis and the HTTP
+  // agent are still open (those close at application shutdown).
   async onModuleDestroy(): Promise<void> {
-    await this.worker.close();
+    await this.close();
   }
 }

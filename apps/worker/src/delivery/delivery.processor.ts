@@ -1,17 +1,21 @@
-import { Processor } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
-import { DeliveryProducer, QUEUES } from '@ricochet/queue';
+import { DeliveryProducer, QueueSet } from '@ricochet/queue';
 import { DeliveryWorkerHost } from './delivery-worker.host';
 import { DeliveryService } from './delivery.service';
 
 /** First attempts that had to wait, sweeper pick-ups of first attempts, and manual replays (`delivery`). */
-@Processor(QUEUES.delivery, { autorun: false })
+@Injectable()
 export class DeliveryProcessor extends DeliveryWorkerHost {
   protected readonly logger = new Logger(DeliveryProcessor.name);
   protected readonly lane = 'first' as const;
 
-  constructor(service: DeliveryService, producer: DeliveryProducer, @InjectConfig() config: RicochetConfig) {
-    super(service, producer, config);
+  constructor(
+    service: DeliveryService,
+    producer: DeliveryProducer,
+    queues: QueueSet,
+    @InjectConfig() config: RicochetConfig,
+  ) {
+    super(service, producer, queues, config);
   }
 }

@@ -6,8 +6,7 @@ import {
   DEFAULT_CIRCUIT_BREAKER_POLICY,
   defaultBurst,
 } from '@ricochet/domain/delivery';
-import { bullConnectionOptions } from '@ricochet/queue';
-import { Redis } from 'ioredis';
+import { createBullClient, type RedisClient } from '@ricochet/queue';
 import { BREAKER_ACQUIRE_LUA, BREAKER_RECORD_LUA, TOKEN_BUCKET_LUA } from './endpoint-throttle.scripts';
 
 /** Idle breaker and bucket state expires after this (a fresh state is the same as an idle one). */
@@ -39,7 +38,7 @@ export const CLEAN_BREAKER_TRUST_MS = 1_000;
  */
 @Injectable()
 export class EndpointThrottle implements OnModuleInit, OnApplicationShutdown {
-  private client?: Redis & ThrottleCommands;
+  private client?: RedisClient & ThrottleCommands;
   readonly policy: CircuitBreakerPolicy;
   /** Endpoint id → until when its breaker is trusted to be clean. */
   private readonly cleanUntil = new Map<string, number>();
@@ -49,13 +48,13 @@ export class EndpointThrottle implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    const client = new Redis(bullConnectionOptions(this.config.redis.url));
+    const client = createBullClient(this.config.redis.url);
     // Connection errors surface on the commands (the job is retried); the event alone is noise.
     client.on('error', () => undefined);
     client.defineCommand('ricochetBreakerAcquire', { numberOfKeys: 1, lua: BREAKER_ACQUIRE_LUA });
     client.defineCommand('ricochetBreakerRecord', { numberOfKeys: 1, lua: BREAKER_RECORD_LUA });
     client.defineCommand('ricochetTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
-    this.client = client as Redis & ThrottleCommands;
+    this.client = client as RedisClient & ThrottleCommands;
   }
 
   /** May a request go to the endpoint now? Claims a half-open probe slot when it grants one. */
@@ -123,7 +122,7 @@ export class EndpointThrottle implements OnModuleInit, OnApplicationShutdown {
     return `${this.config.redis.queuePrefix}:endpoint:${endpointId}:${kind}`;
   }
 
-  private redis(): Redis & ThrottleCommands {
+  private redis(): RedisClient & ThrottleCommands {
     if (!this.client) throw new Error('EndpointThrottle used before module init');
     return this.client;
   }
