@@ -44,6 +44,7 @@ export async function startCeiling(
     prepare: () => Promise.resolve(),
     procs,
     redis: redisProbe,
+    redisLayout: { mode: 'single' },
     metrics: {},
     stop: async () => {
       await redisProbe.stop();

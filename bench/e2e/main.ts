@@ -14,8 +14,8 @@ import { redisServerOnPath } from '../../test/support/redis-server';
 import { ensureBuilt } from './build';
 import { startCeiling } from './ceiling';
 import { spawnCompiled } from './compile';
-import type { Chain } from './chain';
-import { type Options, parseOptions, USAGE, UsageError } from './options';
+import type { Chain, RedisLayout } from './chain';
+import { type Options, parseOptions, type Topology, topologyName, USAGE, UsageError } from './options';
 import { type PhaseContext, type PhaseResult, type PhaseSpec, runPhase } from './phase';
 import { clkTck, machine } from './proc-stats';
 import { killAll, ROOT, waitForOutput } from './processes';
@@ -61,26 +61,58 @@ function redisVersion(): string {
 function summaryLine(result: PhaseResult): string {
   const f = result.forwarded;
   return (
-    `  ${result.chain} ${result.phase}: intake ${result.intake.perSecond}/s (p99 ${result.intake.p99Ms} ms), ` +
+    `  ${result.chain}${result.topology ? ` ${result.topology}` : ''} ${result.phase}: intake ${result.intake.perSecond}/s (p99 ${result.intake.p99Ms} ms), ` +
     `forwarded ${f.unique}/${result.accepted} at ${f.perSecond}/s (p50 ${f.firstForwardP50Ms} ms, ` +
     `p99 ${f.firstForwardP99Ms} ms), lost ${f.lost}, dup ${f.duplicateIds}, ` +
     `server CPU ${result.cpuMsPerConversion.server} ms/conv`
   );
 }
 
-/** Starts one chain, runs the warm-up and every phase against it, and stops it. */
+/** One product topology's run: which Redis it had (the cluster's primaries and their partitions). */
+interface TopologyRun {
+  topology: string;
+  gateways: number;
+  workers: number;
+  redis: RedisLayout;
+  phases: string[];
+  skippedPhases: string[];
+}
+
+/**
+ * Starts one chain (the product with `topology`), runs the warm-up and every phase against it, and
+ * stops it. `tag` keeps the phases' ids apart from every other chain's and topology's.
+ */
 async function runChain(
   name: Chain['name'],
   options: Options,
   run: { receiver: ReceiverClient; runTag: string; results: PhaseResult[]; skipped: string[] },
+  product?: { topology: Topology; index: number; runs: TopologyRun[] },
 ): Promise<void> {
-  log(`== ${name}: starting its processes`);
-  const chain =
-    name === 'product'
-      ? await startProduct(run.receiver, { gateways: options.gateways, workers: options.workers })
-      : await startCeiling(run.receiver, options.concurrency);
+  const topology = product ? topologyName(product.topology) : undefined;
+  const label = topology && showTopologies(options) ? `${name} ${topology}` : name;
+  log(`== ${label}: starting its processes${name === 'product' ? ` (Redis: ${redisMode(options)})` : ''}`);
+  const chain = product
+    ? await startProduct(run.receiver, {
+        ...product.topology,
+        redis: options.redis,
+        ...(options.partitions !== undefined ? { partitions: options.partitions } : {}),
+      })
+    : await startCeiling(run.receiver, options.concurrency);
+  if (chain.redisLayout.primaries) {
+    log(
+      `  cluster primaries (slots: queue partitions): ${chain.redisLayout.primaries
+        .map((p) => `${p.address} (${p.slots}: ${p.partitions.map((i) => `p${i}`).join(' ') || 'none'})`)
+        .join(', ')}`,
+    );
+  }
+  let entry: TopologyRun | undefined;
+  if (product && topology) {
+    entry = { topology, ...product.topology, redis: chain.redisLayout, phases: [], skippedPhases: [] };
+    product.runs.push(entry);
+  }
+  const tag = `${run.runTag}${name[0]}${product ? `${product.index}t` : ''}`;
   const context = (group: string): PhaseContext => ({
-    group: `${run.runTag}${name[0]}${group}`,
+    group: `${tag}${group}`,
     connections: options.connections,
     drainTimeoutMs: options.drainTimeoutS * 1000,
     stallTimeoutMs: options.stallTimeoutS * 1000,
@@ -89,30 +121,46 @@ async function runChain(
   });
   try {
     if (options.warmup > 0) {
-      log(`${name} warm-up (not reported): ${options.warmup} postbacks`);
-      log(
-        summaryLine(
-          await runPhase(chain, { name: 'warm-up', kind: 'burst', count: options.warmup }, context('w')),
-        ),
+      log(`${label} warm-up (not reported): ${options.warmup} postbacks`);
+      const warm = await runPhase(
+        chain,
+        { name: 'warm-up', kind: 'burst', count: options.warmup },
+        context('w'),
       );
+      log(summaryLine({ ...warm, topology }));
     }
     const specs = phaseSpecs(options, name);
     for (const [index, spec] of specs.entries()) {
-      log(`${name} ${spec.name}: ${spec.count} postbacks${spec.rate ? ` at ${spec.rate}/s` : ''}`);
-      const result = await runPhase(chain, spec, context(String(index)));
+      log(`${label} ${spec.name}: ${spec.count} postbacks${spec.rate ? ` at ${spec.rate}/s` : ''}`);
+      const measured = await runPhase(chain, spec, context(String(index)));
+      const result: PhaseResult = product ? { ...measured, topology, redis: options.redis } : measured;
       run.results.push(result);
+      entry?.phases.push(spec.name);
       log(summaryLine(result));
       if (!result.forwarded.drained) {
         // Later phases would measure this one's backlog.
-        const rest = specs.slice(index + 1).map((later) => `${name} ${later.name}`);
+        const rest = specs.slice(index + 1).map((later) => `${label} ${later.name}`);
         run.skipped.push(...rest);
-        if (rest.length > 0) log(`  ${name} ${spec.name} did not drain: skipping ${rest.join(', ')}`);
+        entry?.skippedPhases.push(...specs.slice(index + 1).map((later) => later.name));
+        if (rest.length > 0) log(`  ${label} ${spec.name} did not drain: skipping ${rest.join(', ')}`);
         break;
       }
     }
   } finally {
     await chain.stop();
   }
+}
+
+/** Whether results name their topology: several, or one that is not 1 × 1. */
+function showTopologies(options: Options): boolean {
+  return options.topologies.length > 1 || options.topologies.some((t) => topologyName(t) !== '1x1');
+}
+
+function redisMode(options: Options): string {
+  const partitions = options.partitions !== undefined ? `, QUEUE_PARTITIONS=${options.partitions}` : '';
+  return options.redis === 'cluster'
+    ? `Redis Cluster of 3 primaries + 3 replicas${partitions}`
+    : `one redis-server${partitions}`;
 }
 
 async function run(options: Options): Promise<void> {
@@ -129,12 +177,24 @@ async function run(options: Options): Promise<void> {
 
   const results: PhaseResult[] = [];
   const skipped: string[] = [];
+  const topologyRuns: TopologyRun[] = [];
   for (const name of options.chains) {
-    await runChain(name, options, { receiver, runTag, results, skipped });
+    if (name === 'ceiling') {
+      await runChain(name, options, { receiver, runTag, results, skipped });
+      continue;
+    }
+    for (const [index, topology] of options.topologies.entries()) {
+      await runChain(
+        name,
+        options,
+        { receiver, runTag, results, skipped },
+        { topology, index, runs: topologyRuns },
+      );
+    }
   }
   const unattributed = (await receiver.summary()).unattributed;
 
-  const report = renderReport(results);
+  const report = renderReport(results, { showTopology: showTopologies(options) });
   const box = machine();
   const commit = git(['rev-parse', '--short', 'HEAD']);
   const dirty = git(['status', '--porcelain', '--', 'apps', 'libs']) !== '';
@@ -142,12 +202,16 @@ async function run(options: Options): Promise<void> {
   const header =
     `bench:e2e ${startedAt.toISOString()} — commit ${commit}${dirty ? ' + uncommitted changes in apps/ libs/' : ''}; ` +
     `${box.nproc} cores (${box.cpu}), ${box.memGiB} GiB, Node ${box.node}, Redis ${redisVersion()} ` +
-    `(AOF everysec), MongoDB: ${mongo}; ${options.connections} connections, warm-up ${options.warmup}, ` +
+    `(AOF everysec), MongoDB: ${mongo}; product on ${redisMode(options)}` +
+    (options.redis === 'cluster' && options.chains.includes('ceiling')
+      ? ' (the ceiling on one redis-server)'
+      : '') +
+    `; ${options.connections} connections, warm-up ${options.warmup}, ` +
     `burst ${options.burst}, ` +
     `paced ${options.rates.join(', ') || 'none'}/s × ${options.seconds} s` +
     (options.soak > 0 ? `, soak ${options.soak} at ${options.soakRate}/s` : '') +
-    (options.gateways > 1 || options.workers > 1
-      ? `, product ${options.gateways} gateway(s) × ${options.workers} worker(s)`
+    (showTopologies(options)
+      ? `, product ${options.topologies.map((t) => `${t.gateways} gateway(s) × ${t.workers} worker(s)`).join(', then ')}`
       : '') +
     `; CPU from /proc at ${1000 / clkTck()} ms resolution; load average ${loadBefore.toFixed(1)} at start, ` +
     `${loadavg()[0].toFixed(1)} at end` +
@@ -169,6 +233,7 @@ async function run(options: Options): Promise<void> {
     options,
     receiverUnattributedRequests: unattributed,
     skippedPhases: skipped,
+    product: topologyRuns,
     results,
   };
   writeFileSync(out, await formatJson(json, out));

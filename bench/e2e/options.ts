@@ -7,9 +7,15 @@ export interface Options {
   seconds: number;
   connections: number;
   soak: number;
-  /** Gateway and worker processes of the product chain. */
+  /** Gateway and worker processes of the product chain (its first topology when --topologies is given). */
   gateways: number;
   workers: number;
+  /** The product's topologies, each run on a fresh product: `--topologies`, else `--gateways` × `--workers`. */
+  topologies: Topology[];
+  /** The product's Redis: one `redis-server`, or a cluster of 3 primaries + 3 replicas. */
+  redis: 'single' | 'cluster';
+  /** QUEUE_PARTITIONS given to the product: `--partitions`, 6 on a cluster, else unset (the product's default). */
+  partitions?: number;
   soakRate: number;
   drainTimeoutS: number;
   stallTimeoutS: number;
@@ -18,6 +24,20 @@ export interface Options {
   build: 'auto' | 'always' | 'never';
   out?: string;
 }
+
+/** Gateway and worker processes of one product run. */
+export interface Topology {
+  gateways: number;
+  workers: number;
+}
+
+/** `2x3` */
+export function topologyName(topology: Topology): string {
+  return `${topology.gateways}x${topology.workers}`;
+}
+
+/** QUEUE_PARTITIONS on a cluster when --partitions is not given (the product's own cluster default). */
+export const DEFAULT_CLUSTER_PARTITIONS = 6;
 
 export const USAGE = `npm run bench:e2e -- [options]
 
@@ -30,6 +50,13 @@ export const USAGE = `npm run bench:e2e -- [options]
   --soak-rate R        the soak's rate per second (default 200)
   --gateways N         gateway processes of the product, the load spread round-robin (default 1)
   --workers M          worker processes of the product (default 1); CPU is reported per role, summed
+  --topologies GxW,…   run the product once per topology on a fresh product and Redis, e.g. 1x1,2x3
+                       (instead of --gateways/--workers), reported side by side
+  --redis single|cluster
+                       the product's Redis: one redis-server (default), or a Redis Cluster of 3 primaries
+                       + 3 replicas (REDIS_CLUSTER_NODES); the ceiling always has one redis-server
+  --partitions K       QUEUE_PARTITIONS of the product (default 6 with --redis cluster, else the product's
+                       default, 1)
   --drain-timeout S    at most this long to wait for a phase's forwards after its last postback (default 900)
   --stall-timeout S    stop waiting once no new forward arrived for S seconds (default 30); a phase that
                        does not drain ends its chain's run (later phases would measure its backlog)
@@ -57,6 +84,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
     soak: 0,
     gateways: 1,
     workers: 1,
+    topologies: [],
+    redis: 'single',
     soakRate: 200,
     drainTimeoutS: 900,
     stallTimeoutS: 30,
@@ -104,6 +133,27 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
       case '--workers':
         options.workers = integer(flag, value(), 1, 32);
         break;
+      case '--topologies': {
+        const text = value();
+        options.topologies = text.split(',').map((item) => {
+          const match = /^(\d+)[x×](\d+)$/.exec(item.trim());
+          if (!match) throw new UsageError(`--topologies takes GxW items like 1x1,2x3, got "${item}"`);
+          return {
+            gateways: integer(flag, match[1], 1, 32),
+            workers: integer(flag, match[2], 1, 32),
+          };
+        });
+        break;
+      }
+      case '--redis': {
+        const mode = value();
+        if (mode !== 'single' && mode !== 'cluster') throw new UsageError('--redis takes single or cluster');
+        options.redis = mode;
+        break;
+      }
+      case '--partitions':
+        options.partitions = integer(flag, value(), 1, 64);
+        break;
       case '--soak-rate':
         options.soakRate = integer(flag, value(), 1, 100_000);
         break;
@@ -136,6 +186,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | 
         throw new UsageError(`unknown option ${argv[i]}`);
     }
   }
+  if (options.topologies.length === 0) {
+    options.topologies = [{ gateways: options.gateways, workers: options.workers }];
+  } else if (argv.some((arg) => /^--(gateways|workers)(=|$)/.test(arg))) {
+    throw new UsageError('give either --topologies or --gateways/--workers');
+  } else {
+    ({ gateways: options.gateways, workers: options.workers } = options.topologies[0]);
+  }
+  if (options.redis === 'cluster') options.partitions ??= DEFAULT_CLUSTER_PARTITIONS;
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw new UsageError('DELIVERY_CONCURRENCY must be a positive integer');
   }

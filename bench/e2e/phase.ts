@@ -86,9 +86,30 @@ export interface PhaseResult {
   /** serverStatus opcounters delta per conversion; null when the server has none (the stand-in). */
   mongoOpcountersPerConversion: number | null;
   rssMiB: PerProcess;
+  /** `used_memory` at the end of the phase; on a cluster, summed over the primaries. */
   redisUsedMemoryMiB: number;
+  /** On a Redis Cluster: where the commands ran (`redisCommandsPerConversion` is their sum over every node). */
+  redisCluster?: RedisClusterFigures;
+  /** Set by main.ts: the product's topology (`2x3`) and Redis. */
+  topology?: string;
+  redis?: 'single' | 'cluster';
   rssSamples?: Array<{ s: number; intake: number; worker: number }>;
   windowSeconds: number;
+}
+
+export interface RedisClusterFigures {
+  primariesCommandsPerConversion: number;
+  replicasCommandsPerConversion: number;
+  /** By first slot, as the cluster was created; `partitions` are the queue partitions it serves. */
+  perPrimary: Array<{
+    address: string;
+    slots: string;
+    partitions: number[];
+    commandsPerConversion: number;
+    usedMemoryMiB: number;
+  }>;
+  /** Nodes that are replicas at the end of the phase. */
+  perReplica: Array<{ address: string; commandsPerConversion: number }>;
 }
 
 interface Snapshot {
@@ -343,8 +364,51 @@ function account(
     mongoOpcountersPerConversion: opcounters,
     rssMiB: window.rss,
     redisUsedMemoryMiB: round1(after.redis.usedMemoryMiB),
+    ...clusterFigures(chain, before.redis, after.redis, unique),
     ...(window.rssSamples ? { rssSamples: window.rssSamples } : {}),
     windowSeconds: round1((after.at - before.at) / 1000),
+  };
+}
+
+function clusterFigures(
+  chain: Chain,
+  before: RedisSample,
+  after: RedisSample,
+  conversions: number,
+): { redisCluster?: RedisClusterFigures } {
+  const nodes = chain.redis.nodeCommandsBetween?.(before, after);
+  if (!nodes) return {};
+  const perConversion = (commands: number): number => round3(per(commands, conversions));
+  const sum = (list: typeof nodes): number => list.reduce((total, node) => total + node.commands, 0);
+  const primaries = nodes.filter((node) => node.role === 'master');
+  const replicas = nodes.filter((node) => node.role !== 'master');
+  const layout = chain.redisLayout.primaries ?? [];
+  const memory = (address: string): number =>
+    round1(after.nodes?.find((node) => node.address === address)?.usedMemoryMiB ?? Number.NaN);
+  // As created (by first slot); a node that became a primary since (a failover) goes last.
+  const ordered = [
+    ...layout.flatMap((primary) => primaries.filter((node) => node.address === primary.address)),
+    ...primaries.filter((node) => !layout.some((primary) => primary.address === node.address)),
+  ];
+  return {
+    redisCluster: {
+      primariesCommandsPerConversion: perConversion(sum(primaries)),
+      replicasCommandsPerConversion: perConversion(sum(replicas)),
+      perPrimary: ordered.map((node) => {
+        const created = layout.find((primary) => primary.address === node.address);
+        return {
+          address: node.address,
+          slots: created?.slots ?? '?',
+          partitions: created?.partitions ?? [],
+          commandsPerConversion: perConversion(node.commands),
+          usedMemoryMiB: memory(node.address),
+        };
+      }),
+      perReplica: replicas.map((node) => ({
+        address: node.address,
+        commandsPerConversion: perConversion(node.commands),
+      })),
+    },
   };
 }
 

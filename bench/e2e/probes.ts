@@ -6,8 +6,35 @@ import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 
 export interface RedisSample {
+  /** `total_commands_processed`; on a cluster, summed over every node. */
+  commands: number;
+  /** `used_memory`; on a cluster, summed over the primaries (replicas hold copies). */
+  usedMemoryMiB: number;
+  /** On a cluster, each node's own figures. */
+  nodes?: RedisNodeSample[];
+}
+
+export interface RedisNodeSample {
+  /** `127.0.0.1:port` */
+  address: string;
+  /** From `INFO replication`: `master` or `slave`. */
+  role: string;
   commands: number;
   usedMemoryMiB: number;
+}
+
+/** What a phase reads from the chain's Redis: one server ({@link RedisProbe}) or a cluster ({@link ClusterRedisProbe}). */
+export interface RedisMeter {
+  start(): Promise<void>;
+  sample(): Promise<RedisSample>;
+  /** Commands other clients ran between two samples (on a cluster, on every node). */
+  commandsBetween(before: RedisSample, after: RedisSample): number;
+  /** On a cluster: the same per node, with the node's role at the closing sample. */
+  nodeCommandsBetween?(
+    before: RedisSample,
+    after: RedisSample,
+  ): Array<{ address: string; role: string; commands: number }>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -15,11 +42,15 @@ export interface RedisSample {
  * reply excludes itself and the next one includes it: {@link commandsBetween} subtracts the probe's own
  * commands, calibrated on an idle server at start.
  */
-export class RedisProbe {
+export class RedisProbe implements RedisMeter {
   private readonly client: Redis;
   private ownPerSample = 1;
 
-  constructor(url: string) {
+  /** `withRole`: also read `INFO replication` for the node's role (cluster nodes). */
+  constructor(
+    url: string,
+    private readonly withRole = false,
+  ) {
     this.client = new Redis(url, { enableReadyCheck: false, maxRetriesPerRequest: 1, lazyConnect: true });
     this.client.on('error', () => undefined);
   }
@@ -33,10 +64,15 @@ export class RedisProbe {
     this.ownPerSample = Math.min(b.commands - a.commands, c.commands - b.commands);
   }
 
-  async sample(): Promise<RedisSample> {
-    const info = (await this.client.call('INFO', 'stats', 'memory')) as string;
+  async sample(): Promise<RedisSample & { role?: string }> {
+    const sections = this.withRole ? ['stats', 'memory', 'replication'] : ['stats', 'memory'];
+    const info = (await this.client.call('INFO', ...sections)) as string;
     const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
-    return { commands: field('total_commands_processed'), usedMemoryMiB: field('used_memory') / 2 ** 20 };
+    return {
+      commands: field('total_commands_processed'),
+      usedMemoryMiB: field('used_memory') / 2 ** 20,
+      ...(this.withRole ? { role: /^role:(\w+)/m.exec(info)?.[1] ?? 'unknown' } : {}),
+    };
   }
 
   /** Commands other clients ran between two samples. */
@@ -47,6 +83,66 @@ export class RedisProbe {
   async stop(): Promise<void> {
     this.client.disconnect();
     return Promise.resolve();
+  }
+}
+
+/**
+ * Every node of a Redis Cluster, each through its own {@link RedisProbe} (calibrated per node): commands
+ * summed over all nodes (replicas count the writes they replay), memory summed over the nodes that are
+ * primaries at the sample, and each node's own figures for the spread over the primaries.
+ */
+export class ClusterRedisProbe implements RedisMeter {
+  private readonly probes: Array<{ address: string; probe: RedisProbe }>;
+
+  constructor(addresses: string[]) {
+    this.probes = addresses.map((address) => ({
+      address,
+      probe: new RedisProbe(`redis://${address}`, true),
+    }));
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.probes.map(({ probe }) => probe.start()));
+  }
+
+  async sample(): Promise<RedisSample> {
+    const nodes = await Promise.all(
+      this.probes.map(async ({ address, probe }): Promise<RedisNodeSample> => {
+        const { commands, usedMemoryMiB, role } = await probe.sample();
+        return { address, role: role ?? 'unknown', commands, usedMemoryMiB };
+      }),
+    );
+    return {
+      commands: nodes.reduce((sum, node) => sum + node.commands, 0),
+      usedMemoryMiB: nodes
+        .filter((node) => node.role === 'master')
+        .reduce((sum, node) => sum + node.usedMemoryMiB, 0),
+      nodes,
+    };
+  }
+
+  commandsBetween(before: RedisSample, after: RedisSample): number {
+    return this.nodeCommandsBetween(before, after).reduce((sum, node) => sum + node.commands, 0);
+  }
+
+  nodeCommandsBetween(
+    before: RedisSample,
+    after: RedisSample,
+  ): Array<{ address: string; role: string; commands: number }> {
+    return this.probes.map(({ address, probe }) => {
+      const node = (sample: RedisSample): RedisNodeSample => {
+        const found = sample.nodes?.find((n) => n.address === address);
+        if (!found) throw new Error(`no sample of Redis node ${address}`);
+        return found;
+      };
+      const a = node(before);
+      const b = node(after);
+      return { address, role: b.role, commands: probe.commandsBetween(a, b) };
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.probes.map(({ probe }) => probe.stop()));
   }
 }
 

@@ -131,36 +131,36 @@ export interface RedisServer {
 }
 
 /**
- * redis-server as production would run it for BullMQ: AOF on with fsync every second, `noeviction`,
- * data in a temp dir removed at the end.
+ * The arguments of a redis-server as production would run it for BullMQ: AOF on with fsync every second,
+ * `noeviction`, data in `dir`. Cluster nodes add their `--cluster-*` settings (e2e/redis-cluster.ts).
  */
+export function redisServerArgs(port: number, dir: string): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--protected-mode',
+    'no',
+  ];
+}
+
+/** redis-server with {@link redisServerArgs}, data in a temp dir removed at the end. */
 export async function startRedis(name: string): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ricochet-bench-redis-'));
   tempDirs.add(dir);
-  const proc = spawnProc(
-    name,
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--maxmemory-policy',
-      'noeviction',
-      '--protected-mode',
-      'no',
-    ],
-    { PATH: process.env.PATH ?? '' },
-  );
+  const proc = spawnProc(name, 'redis-server', redisServerArgs(port, dir), { PATH: process.env.PATH ?? '' });
   await waitForOutput(proc, 'Ready to accept connections', 10_000);
   return { proc, port, url: `redis://127.0.0.1:${port}` };
 }

@@ -23,11 +23,19 @@ export function table(header: string[], rows: Cell[][], leftColumns = 2): string
   return [line(header), rule, ...text.map(line)].join('\n');
 }
 
-function label(result: PhaseResult): string[] {
-  return [result.chain, result.phase];
+let showTopology = false;
+
+/** `product 2x3` when the run names topologies (several, or one that is not 1 × 1). */
+function chainLabel(result: PhaseResult): string {
+  return showTopology && result.topology ? `${result.chain} ${result.topology}` : result.chain;
 }
 
-export function renderReport(results: PhaseResult[]): string {
+function label(result: PhaseResult): string[] {
+  return [chainLabel(result), result.phase];
+}
+
+export function renderReport(results: PhaseResult[], options: { showTopology?: boolean } = {}): string {
+  showTopology = options.showTopology ?? false;
   const out: string[] = [];
   out.push('Throughput, latency, every id accounted for');
   out.push(
@@ -101,7 +109,10 @@ export function renderReport(results: PhaseResult[]): string {
     ),
   );
   out.push('');
-  out.push('Commands per conversion; memory at the end of the phase (RSS MiB, Redis used_memory MiB)');
+  out.push(
+    'Commands per conversion; memory at the end of the phase (RSS MiB, the largest of a role; Redis ' +
+      'used_memory MiB, on a cluster summed over the primaries; redis cmds on a cluster: all 6 nodes)',
+  );
   out.push(
     table(
       [
@@ -131,6 +142,55 @@ export function renderReport(results: PhaseResult[]): string {
       ]),
     ),
   );
+  const cluster = results.filter((r) => r.redisCluster);
+  if (cluster.length > 0) {
+    out.push('');
+    out.push(
+      'Redis Cluster: commands per conversion on all nodes = primaries + replicas (which replay the writes); ' +
+        'per primary by slot range [the queue partitions it serves]',
+    );
+    for (const r of cluster) out.push(clusterLine(r));
+  }
+  const products = results.filter((r) => r.chain === 'product');
+  if (new Set(products.map((r) => r.topology)).size > 1) {
+    out.push('');
+    out.push('Product topologies side by side (gateways × workers; CPU summed over the processes of a role)');
+    out.push(
+      table(
+        [
+          'topology',
+          'phase',
+          'fwd/s',
+          'fwd p99 ms',
+          'CPU ms/conv gateways / workers / redis / mongo',
+          'server CPU ms/conv',
+          'redis cmds/conv',
+          'per primary',
+          'mongo cmds/conv',
+          'lost',
+          'dup',
+        ],
+        products.map((r) => {
+          const cpu = r.cpuMsPerConversion;
+          return [
+            (r.topology ?? '?').replace('x', ' × '),
+            r.phase,
+            r.forwarded.perSecond,
+            r.forwarded.firstForwardP99Ms,
+            [cpu.intake, cpu.worker, cpu.redis, cpu.mongo].map((value) => fmt(value)).join(' / '),
+            cpu.server,
+            r.redisCommandsPerConversion,
+            r.redisCluster
+              ? r.redisCluster.perPrimary.map((p) => fmt(p.commandsPerConversion)).join(' / ')
+              : '-',
+            mongoCell(r),
+            r.forwarded.lost,
+            r.forwarded.duplicateIds,
+          ];
+        }),
+      ),
+    );
+  }
   const ratios = ratioRows(results);
   if (ratios.length > 0) {
     out.push('');
@@ -161,6 +221,27 @@ export function renderReport(results: PhaseResult[]): string {
   return out.join('\n');
 }
 
+/**
+ * `product 2x3 burst: 70.1 on all 6 nodes = 41.2 on primaries + 28.9 on replicas; per primary: 0-5460
+ * [p1 p4] 13.7, …; used_memory 3.2 MiB on primaries`
+ */
+function clusterLine(r: PhaseResult): string {
+  const c = r.redisCluster!;
+  const nodes = c.perPrimary.length + c.perReplica.length;
+  const primaries = c.perPrimary
+    .map(
+      (p) =>
+        `${p.address} (slots ${p.slots} [${p.partitions.map((i) => `p${i}`).join(' ') || 'no partition'}]) ` +
+        fmt(p.commandsPerConversion),
+    )
+    .join(', ');
+  return (
+    `- ${label(r).join(' ')}: ${fmt(r.redisCommandsPerConversion)} on all ${nodes} nodes = ` +
+    `${fmt(c.primariesCommandsPerConversion)} on primaries + ${fmt(c.replicasCommandsPerConversion)} on replicas; ` +
+    `per primary: ${primaries}; used_memory ${fmt(r.redisUsedMemoryMiB)} MiB on primaries`
+  );
+}
+
 /** `total (gateway + worker)`, or `n/a + 2.73` when a process has no counter. */
 function mongoCell(r: PhaseResult): Cell {
   if (r.chain === 'ceiling') return '-';
@@ -176,7 +257,7 @@ export function ratioRows(results: PhaseResult[]): Cell[][] {
     const ceiling = results.find((r) => r.chain === 'ceiling' && r.phase === product.phase);
     if (!ceiling) continue;
     rows.push([
-      product.phase,
+      showTopology && product.topology ? `${product.topology} ${product.phase}` : product.phase,
       ratio(product.intake.perSecond, ceiling.intake.perSecond),
       ratio(product.forwarded.perSecond, ceiling.forwarded.perSecond),
       ratio(product.forwarded.firstForwardP50Ms, ceiling.forwarded.firstForwardP50Ms),
