@@ -1,4 +1,5 @@
 import { ConfigError, type EnvName, loadConfig, type RicochetConfig } from '@ricochet/config';
+import { Lookups } from '@ricochet/persistence';
 import { partitionOf, QUEUES, QueueSet } from '@ricochet/queue';
 import { RedisPolicyCheck, verifyRedisDeployment } from '../../../libs/queue/src/redis-policy.check';
 import { Relay } from '../../e2e/relay.fixture';
@@ -187,6 +188,20 @@ describe('Redis Cluster', () => {
       ).toHaveLength(1);
     }
     expect(text).not.toMatch(/^ricochet_metrics_collector_errors_total\{[^}]*\} [1-9]/m);
+  });
+
+  it('tells the worker of a changed offer over the cluster’s pub/sub', async () => {
+    const campaign = await relay.campaign({ endpoints: [{ url: `${relay.receiver.url}/conv` }] });
+    const drop = jest.spyOn(relay.worker.get(Lookups), 'drop');
+    try {
+      await relay.admin('PATCH', `/api/offers/${campaign.offerId}`, { name: 'renamed on the cluster' });
+      await eventually('the worker dropped its cached offer', () =>
+        Promise.resolve(drop.mock.calls.some(([kind, id]) => kind === 'offer' && id === campaign.offerId)),
+      );
+      expect(drop).toHaveBeenCalledWith('offer', campaign.offerId);
+    } finally {
+      drop.mockRestore();
+    }
   });
 
   it('reports ready on a healthy cluster, from the gateway and the worker', async () => {
