@@ -19,6 +19,7 @@ import { type Options, parseOptions, type Topology, topologyName, USAGE, UsageEr
 import { type PhaseContext, type PhaseResult, type PhaseSpec, runPhase } from './phase';
 import { clkTck, machine } from './proc-stats';
 import { killAll, ROOT, waitForOutput } from './processes';
+import type { ProbeCalibration } from './probes';
 import { startProduct } from './product';
 import { ReceiverClient } from './receiver-client';
 import { renderReport } from './report';
@@ -74,6 +75,8 @@ interface TopologyRun {
   gateways: number;
   workers: number;
   redis: RedisLayout;
+  /** The serverStatus probe's own bytes per sample, subtracted from the MongoDB bytes; or why it had none. */
+  mongoProbe: ProbeCalibration | { unavailable: string } | null;
   phases: string[];
   skippedPhases: string[];
 }
@@ -105,9 +108,26 @@ async function runChain(
         .join(', ')}`,
     );
   }
+  const probe = chain.opcounters;
+  if (probe) {
+    const own = probe.calibration;
+    log(
+      probe.unavailable
+        ? `  MongoDB serverStatus: ${probe.unavailable}`
+        : `  MongoDB serverStatus probe: ${own.bytesInPerSample ?? 'n/a'} B in / ${own.bytesOutPerSample ?? 'n/a'} B out ` +
+            `per sample (subtracted; ${own.quietPairs} of ${own.pairs} calibration pairs quiet)`,
+    );
+  }
   let entry: TopologyRun | undefined;
   if (product && topology) {
-    entry = { topology, ...product.topology, redis: chain.redisLayout, phases: [], skippedPhases: [] };
+    entry = {
+      topology,
+      ...product.topology,
+      redis: chain.redisLayout,
+      mongoProbe: probe ? (probe.unavailable ? { unavailable: probe.unavailable } : probe.calibration) : null,
+      phases: [],
+      skippedPhases: [],
+    };
     product.runs.push(entry);
   }
   const tag = `${run.runTag}${name[0]}${product ? `${product.index}t` : ''}`;

@@ -12,6 +12,7 @@ import {
   mongoCommandsDelta,
   type RedisSample,
   scrapeMongoCommands,
+  type ServerStatusSample,
   sumCounts,
 } from './probes';
 import { assertAlive, type Proc, sleep } from './processes';
@@ -83,8 +84,14 @@ export interface PhaseResult {
   /** `total` only when every process reported (else null); a process without the counter is null. */
   mongoCommandsPerConversion: { total: number | null; byProcess: Record<string, number | null> } | null;
   mongoCommandsByName: MongoCommandCounts;
-  /** serverStatus opcounters delta per conversion; null when the server has none (the stand-in). */
+  /** serverStatus opcounters delta per conversion, less the probe's own; null when the server has none. */
   mongoOpcountersPerConversion: number | null;
+  /**
+   * serverStatus `network.bytesIn` / `bytesOut` deltas per conversion: bytes the MongoDB server received
+   * from / sent to all its clients, less the probe's own samples; null when the server has none.
+   */
+  mongoBytesInPerConversion: number | null;
+  mongoBytesOutPerConversion: number | null;
   rssMiB: PerProcess;
   /** `used_memory` at the end of the phase; on a cluster, summed over the primaries. */
   redisUsedMemoryMiB: number;
@@ -118,7 +125,7 @@ interface Snapshot {
   machineBusyMs: number;
   redis: RedisSample;
   mongo: MongoCommandCounts;
-  opcounters: number | null;
+  mongoServer: ServerStatusSample | null;
 }
 
 /** Lets the workers finish the bookkeeping that follows each forward before the closing sample. */
@@ -227,8 +234,8 @@ async function snapshot(chain: Chain): Promise<Snapshot> {
   const machineBusyMs = machineCpuMs().busy;
   const redis = await chain.redis.sample();
   const mongo = await scrapeMongoCommands(chain.metrics);
-  const opcounters = (await chain.opcounters?.sample()) ?? null;
-  return { at: now(), cpu, machineBusyMs, redis, mongo, opcounters };
+  const mongoServer = (await chain.opcounters?.sample()) ?? null;
+  return { at: now(), cpu, machineBusyMs, redis, mongo, mongoServer };
 }
 
 interface Window {
@@ -320,10 +327,12 @@ function account(
     }
     mongoPer = { total: total === null ? null : round3(per(total, unique)), byProcess };
   }
-  const opcounters =
-    before.opcounters !== null && after.opcounters !== null
-      ? round3(per(after.opcounters - before.opcounters - 1, unique))
+  const server =
+    chain.opcounters && before.mongoServer && after.mongoServer
+      ? chain.opcounters.between(before.mongoServer, after.mongoServer)
       : null;
+  const perConversion = (value: number | null | undefined, round: (v: number) => number): number | null =>
+    value === null || value === undefined ? null : round(per(value, unique));
 
   return {
     chain: chain.name,
@@ -361,7 +370,9 @@ function account(
     redisCommandsPerConversion: round3(per(chain.redis.commandsBetween(before.redis, after.redis), unique)),
     mongoCommandsPerConversion: mongoPer,
     mongoCommandsByName: mongoDelta,
-    mongoOpcountersPerConversion: opcounters,
+    mongoOpcountersPerConversion: perConversion(server?.opcounters, round3),
+    mongoBytesInPerConversion: perConversion(server?.bytesIn, round1),
+    mongoBytesOutPerConversion: perConversion(server?.bytesOut, round1),
     rssMiB: window.rss,
     redisUsedMemoryMiB: round1(after.redis.usedMemoryMiB),
     ...clusterFigures(chain, before.redis, after.redis, unique),

@@ -1,9 +1,9 @@
 /**
  * Counters read before and after each phase: Redis `INFO`, the product's Prometheus MongoDB command
- * counter, and MongoDB `serverStatus` opcounters when the server has them.
+ * counter, and MongoDB `serverStatus` opcounters and network bytes when the server has them.
  */
 import { Redis } from 'ioredis';
-import { MongoClient } from 'mongodb';
+import { Long, MongoClient } from 'mongodb';
 
 export interface RedisSample {
   /** `total_commands_processed`; on a cluster, summed over every node. */
@@ -219,35 +219,137 @@ export function sumCounts(counts: Record<string, number>): number {
   return Object.values(counts).reduce((sum, value) => sum + value, 0);
 }
 
+/** One `serverStatus` sample of the MongoDB server; a figure is null when the server does not report it. */
+export interface ServerStatusSample {
+  /** `opcounters` summed: insert + query + update + delete + getmore + command. */
+  opcounters: number | null;
+  /** `network.bytesIn` / `network.bytesOut`: what the server received from and sent to all its clients. */
+  bytesIn: number | null;
+  bytesOut: number | null;
+  /** `network.numRequests`: wire messages received. */
+  requests: number | null;
+}
+
+/** What the other clients did between two samples, the probe's own traffic subtracted. */
+export interface ServerStatusDelta {
+  opcounters: number | null;
+  bytesIn: number | null;
+  bytesOut: number | null;
+}
+
+/** The probe's own traffic between two of its samples, measured at start (null: no network counters). */
+export interface ProbeCalibration {
+  bytesInPerSample: number | null;
+  bytesOutPerSample: number | null;
+  /** Consecutive sample pairs with no other request between them, out of `pairs`: 0 means an upper bound. */
+  quietPairs: number;
+  pairs: number;
+}
+
+const CALIBRATION_SAMPLES = 6;
+
 /**
- * `serverStatus` opcounters (insert + query + update + delete + getmore + command) of the MongoDB server,
- * when it answers them; the in-repo stand-in does not (CommandNotFound), so the probe reports why not.
+ * `serverStatus` of the MongoDB server: opcounters and network bytes, read in one sample. Like mongod, the
+ * stand-in counts a request's bytes (and `numRequests`) as it arrives and its reply's bytes once it has
+ * run, so between two samples the probe itself adds one `serverStatus` request in and one reply out, and
+ * one `command` to the opcounters. {@link between} subtracts them; the bytes are calibrated at start on
+ * consecutive samples with no other request between them (`numRequests` up by exactly one).
  */
 export class OpcounterProbe {
   private client?: MongoClient;
   unavailable?: string;
+  calibration: ProbeCalibration = {
+    bytesInPerSample: null,
+    bytesOutPerSample: null,
+    quietPairs: 0,
+    pairs: 0,
+  };
 
   async start(url: string): Promise<void> {
     try {
       this.client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
       await this.client.connect();
-      await this.sample();
+      const samples: ServerStatusSample[] = [];
+      for (let n = 0; n < CALIBRATION_SAMPLES; n += 1) {
+        const sample = await this.sample();
+        if (!sample) return;
+        samples.push(sample);
+      }
+      this.calibrate(samples);
     } catch (error) {
       this.unavailable = `serverStatus: ${error instanceof Error ? error.message : String(error)}`;
       await this.stop();
     }
   }
 
-  /** Total opcounters, or null when unavailable. Each sample is itself one `command`. */
-  async sample(): Promise<number | null> {
+  /**
+   * The smallest byte deltas over the quietest consecutive pairs (ideally `numRequests` + 1: only the
+   * probe's own request); replies to other clients' earlier requests can still land in a pair, hence the
+   * smallest.
+   */
+  private calibrate(samples: ServerStatusSample[]): void {
+    const pairs = samples.slice(1).flatMap((after, n) => {
+      const before = samples[n];
+      if (
+        before.requests === null ||
+        after.requests === null ||
+        before.bytesIn === null ||
+        after.bytesIn === null ||
+        before.bytesOut === null ||
+        after.bytesOut === null
+      ) {
+        return [];
+      }
+      return [
+        {
+          requests: after.requests - before.requests,
+          bytesIn: after.bytesIn - before.bytesIn,
+          bytesOut: after.bytesOut - before.bytesOut,
+        },
+      ];
+    });
+    if (pairs.length === 0) return;
+    const fewest = Math.min(...pairs.map((pair) => pair.requests));
+    const quietest = pairs.filter((pair) => pair.requests === fewest);
+    this.calibration = {
+      bytesInPerSample: Math.min(...quietest.map((pair) => pair.bytesIn)),
+      bytesOutPerSample: Math.min(...quietest.map((pair) => pair.bytesOut)),
+      quietPairs: fewest === 1 ? quietest.length : 0,
+      pairs: pairs.length,
+    };
+  }
+
+  /** One `serverStatus`, or null when unavailable. Each sample is itself one request and one `command`. */
+  async sample(): Promise<ServerStatusSample | null> {
     if (!this.client || this.unavailable) return null;
     const status = await this.client.db('admin').command({ serverStatus: 1 });
     const counters = status.opcounters as Record<string, unknown> | undefined;
-    if (!counters) {
-      this.unavailable = 'serverStatus has no opcounters';
+    const network = status.network as Record<string, unknown> | undefined;
+    if (!counters && !network) {
+      this.unavailable = 'serverStatus has neither opcounters nor network';
       return null;
     }
-    return Object.values(counters).reduce<number>((sum, value) => sum + Number(value), 0);
+    return {
+      opcounters: counters
+        ? Object.values(counters).reduce<number>((sum, value) => sum + toNumber(value), 0)
+        : null,
+      bytesIn: network ? toNumber(network.bytesIn) : null,
+      bytesOut: network ? toNumber(network.bytesOut) : null,
+      requests: network ? toNumber(network.numRequests) : null,
+    };
+  }
+
+  /** `after - before` less the probe's own sample (one `command`, the calibrated bytes); null where absent. */
+  between(before: ServerStatusSample, after: ServerStatusSample): ServerStatusDelta {
+    const delta = (a: number | null, b: number | null, own: number | null): number | null =>
+      a === null || b === null || own === null || !Number.isFinite(a) || !Number.isFinite(b)
+        ? null
+        : b - a - own;
+    return {
+      opcounters: delta(before.opcounters, after.opcounters, 1),
+      bytesIn: delta(before.bytesIn, after.bytesIn, this.calibration.bytesInPerSample),
+      bytesOut: delta(before.bytesOut, after.bytesOut, this.calibration.bytesOutPerSample),
+    };
   }
 
   async stop(): Promise<void> {
@@ -255,4 +357,12 @@ export class OpcounterProbe {
     this.client = undefined;
     await client?.close().catch(() => undefined);
   }
+}
+
+/** A counter as the driver hands it over: a number (Longs that fit are promoted), or a Long/bigint. */
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Long) return value.toNumber();
+  return Number.NaN;
 }

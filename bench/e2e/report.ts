@@ -121,6 +121,7 @@ export function renderReport(results: PhaseResult[], options: { showTopology?: b
         'redis cmds',
         'mongo cmds (gw+wk)',
         'mongo opcounters',
+        'mongo KB in/out',
         'RSS intake',
         'RSS worker',
         'RSS redis',
@@ -133,6 +134,7 @@ export function renderReport(results: PhaseResult[], options: { showTopology?: b
         r.redisCommandsPerConversion,
         mongoCell(r),
         r.chain === 'ceiling' ? '-' : r.mongoOpcountersPerConversion,
+        mongoBytesCell(r),
         r.rssMiB.intake,
         r.rssMiB.worker,
         r.rssMiB.redis,
@@ -167,6 +169,7 @@ export function renderReport(results: PhaseResult[], options: { showTopology?: b
           'redis cmds/conv',
           'per primary',
           'mongo cmds/conv',
+          'mongo KB/conv in / out',
           'lost',
           'dup',
         ],
@@ -184,6 +187,7 @@ export function renderReport(results: PhaseResult[], options: { showTopology?: b
               ? r.redisCluster.perPrimary.map((p) => fmt(p.commandsPerConversion)).join(' / ')
               : '-',
             mongoCell(r),
+            mongoBytesCell(r),
             r.forwarded.lost,
             r.forwarded.duplicateIds,
           ];
@@ -249,6 +253,15 @@ function mongoCell(r: PhaseResult): Cell {
   if (!mongo) return null;
   const parts = Object.values(mongo.byProcess).map((value) => fmt(value));
   return mongo.total === null ? parts.join(' + ') : `${fmt(mongo.total)} (${parts.join(' + ')})`;
+}
+
+/** MongoDB server bytes per conversion, in / out, in KB (1,000 bytes) with 2 decimals; n/a when unknown. */
+function mongoBytesCell(r: PhaseResult): Cell {
+  if (r.chain === 'ceiling') return '-';
+  const kb = (bytes: number | null): string =>
+    bytes === null || !Number.isFinite(bytes) ? 'n/a' : (bytes / 1000).toFixed(2);
+  const [bytesIn, bytesOut] = [r.mongoBytesInPerConversion, r.mongoBytesOutPerConversion];
+  return bytesIn === null && bytesOut === null ? null : `${kb(bytesIn)} / ${kb(bytesOut)}`;
 }
 
 export function ratioRows(results: PhaseResult[]): Cell[][] {
