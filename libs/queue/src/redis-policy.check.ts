@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConfig, type RedisHostPort, type RicochetConfig } from '@ricochet/config';
+import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import { partitionPrefixes } from './queue-partitions';
 import {
@@ -107,9 +108,14 @@ async function verifyCluster(url: string, prefixes: readonly string[], notes: st
     } catch (error) {
       return [`could not reach the Redis Cluster (${describeRedis(url)}) to check it: ${messageOf(error)}`];
     }
-    const state = parseInfo(String(await cluster.cluster('INFO'))).cluster_state;
-    if (state !== 'ok')
-      warnings.push(`the Redis Cluster reports cluster_state:${state} (readiness waits for ok)`);
+    try {
+      const state = parseInfo(String(await cluster.cluster('INFO'))).cluster_state;
+      if (state !== 'ok') {
+        warnings.push(`the Redis Cluster reports cluster_state:${state} (readiness waits for ok)`);
+      }
+    } catch (error) {
+      warnings.push(`could not read CLUSTER INFO (${describeRedis(url)}) to check it: ${messageOf(error)}`);
+    }
 
     for (const node of cluster.nodes('all')) {
       const label = `Redis Cluster node ${node.options.host}:${node.options.port}`;
@@ -121,14 +127,18 @@ async function verifyCluster(url: string, prefixes: readonly string[], notes: st
         );
       }
     }
-    if (prefixes.length > 0) await describePlacement(cluster, prefixes, notes, warnings);
+    if (prefixes.length > 0) {
+      await describePlacement(cluster, prefixes, notes, warnings).catch((error: unknown) => {
+        warnings.push(`could not read CLUSTER SLOTS to place the queue partitions: ${messageOf(error)}`);
+      });
+    }
     return warnings;
   } finally {
     cluster.disconnect();
   }
 }
 
-/** Which primary serves each queue partition's hash tag, from `CLUSTER KEYSLOT` and `CLUSTER SLOTS`. */
+/** Which primary serves each queue partition's hash tag, from its slot and `CLUSTER SLOTS`. */
 async function describePlacement(
   cluster: Cluster,
   prefixes: readonly string[],
@@ -139,7 +149,7 @@ async function describePlacement(
   const primaries = new Map<string, number[]>();
   for (const [, , [host, port]] of ranges) primaries.set(`${host}:${port}`, []);
   for (const [partition, prefix] of prefixes.entries()) {
-    const slot = Number(await cluster.cluster('KEYSLOT', prefix));
+    const slot = calculateSlot(prefix);
     const range = ranges.find(([first, last]) => slot >= first && slot <= last);
     if (range) primaries.get(`${range[2][0]}:${range[2][1]}`)?.push(partition);
   }
