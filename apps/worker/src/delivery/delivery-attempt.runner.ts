@@ -111,14 +111,7 @@ export class DeliveryAttemptRunner {
       errorMessage: lastError,
     });
     const signal = breakerSignal(outcome);
-    if (signal && (await this.throttle.record(endpoint.id, signal)) === 'open') {
-      this.alerts.notify({
-        kind: 'endpoint.breaker_opened',
-        subject: endpoint.id,
-        summary: `endpoint ${endpoint.id} keeps failing: its circuit breaker is open and deliveries to it wait`,
-        details: { endpointId: endpoint.id, url, lastError },
-      });
-    }
+    if (signal) this.recordInBreaker(endpoint.id, signal, url, lastError);
 
     const settlement = this.settle(endpoint, outcome, input.attemptNo, statusCode, lastError ?? 'failed');
     const label = settlement.state === 'failed' ? 'retry' : settlement.state;
@@ -139,6 +132,40 @@ export class DeliveryAttemptRunner {
       if (!settlement.gone) this.alertDead(input, settlement.lastError, url, statusCode);
     } else this.logger.debug({ msg: `delivery ${label}`, ...log });
     return { kind: 'sent', settlement, durationMs: result.durationMs };
+  }
+
+  /**
+   * Folds a sent request's outcome into the endpoint's breaker without holding up the delivery's own
+   * bookkeeping. The request has reached the partner, so its settlement must reach MongoDB whatever
+   * Redis does: awaiting the breaker here let a Redis outage or a cluster failover stall the settlement
+   * (or fail the job), and the job then ran again and sent the same forward twice. The command is
+   * issued at once on the throttle's one connection, so this process's next `acquire` still sees it;
+   * a breaker update lost to an outage only delays an open until the next failure writes again.
+   */
+  private recordInBreaker(
+    endpointId: string,
+    signal: 'success' | 'failure',
+    url: string,
+    lastError?: string,
+  ): void {
+    this.throttle.record(endpointId, signal).then(
+      (state) => {
+        if (state !== 'open') return;
+        this.alerts.notify({
+          kind: 'endpoint.breaker_opened',
+          subject: endpointId,
+          summary: `endpoint ${endpointId} keeps failing: its circuit breaker is open and deliveries to it wait`,
+          details: { endpointId, url, lastError },
+        });
+      },
+      (error: unknown) =>
+        this.logger.warn({
+          msg: 'circuit breaker not updated',
+          endpointId,
+          signal,
+          err: error instanceof Error ? error.message : String(error),
+        }),
+    );
   }
 
   private alertDead(input: AttemptInput, lastError: string, url?: string, statusCode?: number): void {
