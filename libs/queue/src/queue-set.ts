@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type RicochetConfig } from '@ricochet/config';
 import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
 import type { Cluster } from 'ioredis';
@@ -132,6 +132,7 @@ export const WORKER_CLOSE_GRACE_MS = 3_000;
 export class PartitionWorkers<Data> {
   readonly workers: readonly Worker<Data, void>[];
   private closed?: Promise<void>;
+  private logger?: Logger;
   private running = 0;
   private readonly idleWaiters: Array<() => void> = [];
 
@@ -148,27 +149,29 @@ export class PartitionWorkers<Data> {
     return this.closed !== undefined || this.workers.some((worker) => worker.closing !== undefined);
   }
 
-  onError(listener: (error: Error) => void): this {
-    for (const worker of this.workers) worker.on('error', listener);
-    return this;
-  }
-
-  onFailed(listener: (job: Job<Data> | undefined, error: Error) => void): this {
-    for (const worker of this.workers) worker.on('failed', listener);
-    return this;
-  }
-
-  /** Starts every worker; `onStop` hears of one whose loop ended with an error. */
-  run(onStop: (error: unknown) => void): void {
-    for (const worker of this.workers) worker.run().catch(onStop);
+  /**
+   * Starts every worker and logs what BullMQ reports: connection errors, a worker loop that stopped,
+   * and jobs it failed. Only infrastructure fails a job (one stalled past {@link MAX_STALLED_COUNT}): its
+   * work is still due in MongoDB, and the sweeper enqueues it again.
+   */
+  start(logger: Logger): void {
+    const queue = this.name;
+    this.logger = logger;
+    for (const worker of this.workers) {
+      worker.on('error', (error: Error) => logger.warn({ msg: 'worker error', queue, err: error.message }));
+      worker.on('failed', (job: Job<Data> | undefined, error: Error) =>
+        logger.warn({ msg: 'job failed', queue, jobId: job?.id, err: error.message }),
+      );
+      worker.run().catch((error: unknown) => logger.error(`${queue} worker stopped: ${String(error)}`));
+    }
   }
 
   /**
    * Stops taking jobs at once and resolves when the running ones have finished and the workers have
-   * closed, or {@link WORKER_CLOSE_GRACE_MS} after the last job ended, whichever comes first
-   * (idempotent). `onSlowClose` hears of the latter.
+   * closed, or {@link WORKER_CLOSE_GRACE_MS} after the last job ended, whichever comes first (with a
+   * warning; idempotent).
    */
-  close(onSlowClose?: () => void): Promise<void> {
+  close(): Promise<void> {
     this.closed ??= (async () => {
       let closed = false;
       const closing = Promise.all(this.workers.map((worker) => worker.close())).then(() => {
@@ -182,7 +185,12 @@ export class PartitionWorkers<Data> {
       );
       await Promise.race([closing, grace]);
       clearTimeout(timer);
-      if (!closed) onSlowClose?.();
+      if (!closed) {
+        this.logger?.warn(
+          `${this.name} workers: BullMQ had not released its connections ${WORKER_CLOSE_GRACE_MS} ms after ` +
+            'the last job ended; shutting down without waiting',
+        );
+      }
     })();
     return this.closed;
   }

@@ -9,6 +9,7 @@ import {
   createRedisClient,
   createSentinelClient,
   describeRedis,
+  isClusterUrl,
   parseInfo,
   redisServerProblem,
   redisTopology,
@@ -84,7 +85,7 @@ export class RedisPolicyCheck implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const { url, queuePrefix, queuePartitions } = this.config.redis;
-    const prefixes = partitionPrefixes(queuePrefix, queuePartitions, redisTopology(url).kind === 'cluster');
+    const prefixes = partitionPrefixes(queuePrefix, queuePartitions, isClusterUrl(url));
     const notes: string[] = [];
     const warnings = await verifyRedisDeployment(url, prefixes, notes);
     for (const note of notes) this.logger.log(note);

@@ -10,7 +10,6 @@ import {
   type PlanJobData,
   QUEUES,
   QueueSet,
-  WORKER_CLOSE_GRACE_MS,
 } from '@ricochet/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { BackfillRunner } from '../backfill/backfill.runner';
@@ -41,30 +40,17 @@ export class AttributionProcessor implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   onApplicationBootstrap(): void {
-    this.workers = this.queues
-      .createWorkers<AttributionJobData>(
-        QUEUES.attribution,
-        (job, token) => this.process(job, token),
-        this.config.worker.attributionConcurrency,
-      )
-      .onError((error) => this.logger.warn({ msg: 'attribution worker error', err: error.message }))
-      // Only infrastructure ends a job this way (stalled past its limit): the work is still due in
-      // MongoDB, and the sweeper enqueues it again.
-      .onFailed((job, error) =>
-        this.logger.warn({ msg: 'attribution job failed', jobId: job?.id, err: error.message }),
-      );
-    this.workers.run((error) => this.logger.error(`attribution worker stopped: ${String(error)}`));
+    this.workers = this.queues.createWorkers<AttributionJobData>(
+      QUEUES.attribution,
+      (job, token) => this.process(job, token),
+      this.config.worker.attributionConcurrency,
+    );
+    this.workers.start(this.logger);
   }
 
   /** Stops taking jobs; resolves once the running ones have finished. */
   close(): Promise<void> {
-    return (
-      this.workers?.close(() =>
-        this.logger.warn(
-          `${this.workers?.name} workers: BullMQ had not released its connections ${WORKER_CLOSE_GRACE_MS} ms after the last job ended; shutting down without waiting`,
-        ),
-      ) ?? Promise.resolve()
-    );
+    return this.workers?.close() ?? Promise.resolve();
   }
 
   // Here rather than at application shutdown: running jobs finish while MongoDB, Redis and the HTTP

@@ -7,7 +7,6 @@ import {
   type PartitionWorkers,
   QUEUES,
   QueueSet,
-  WORKER_CLOSE_GRACE_MS,
 } from '@ricochet/queue';
 import { DelayedError, type Job } from 'bullmq';
 import { DeliveryService } from './delivery.service';
@@ -62,30 +61,17 @@ export abstract class DeliveryWorkerHost implements OnApplicationBootstrap, OnMo
 
   onApplicationBootstrap(): void {
     const queue = this.lane === 'retry' ? QUEUES.deliveryRetry : QUEUES.delivery;
-    this.workers = this.queues
-      .createWorkers<DeliveryJobData>(
-        queue,
-        (job, token) => this.process(job, token),
-        this.config.worker.deliveryConcurrency,
-      )
-      .onError((error) => this.logger.warn({ msg: 'delivery worker error', queue, err: error.message }))
-      // Only infrastructure ends a delivery job this way (a stalled job past its limit): the delivery
-      // is still due in MongoDB, and the sweeper enqueues it again.
-      .onFailed((job, error) =>
-        this.logger.warn({ msg: 'delivery job failed', jobId: job?.id, err: error.message }),
-      );
-    this.workers.run((error) => this.logger.error(`${queue} worker stopped: ${String(error)}`));
+    this.workers = this.queues.createWorkers<DeliveryJobData>(
+      queue,
+      (job, token) => this.process(job, token),
+      this.config.worker.deliveryConcurrency,
+    );
+    this.workers.start(this.logger);
   }
 
   /** Stops taking jobs; resolves once the running ones have finished. */
   close(): Promise<void> {
-    return (
-      this.workers?.close(() =>
-        this.logger.warn(
-          `${this.workers?.name} workers: BullMQ had not released its connections ${WORKER_CLOSE_GRACE_MS} ms after the last job ended; shutting down without waiting`,
-        ),
-      ) ?? Promise.resolve()
-    );
+    return this.workers?.close() ?? Promise.resolve();
   }
 
   // Here rather than at application shutdown: in-flight jobs finish while MongoDB, Redis and the HTTP
